@@ -1,0 +1,55 @@
+/* CNSRunLua: the only place a Lua error is raised for a Swift binding, and
+ * function shims for Lua's function-like macros.
+ *
+ * Why: lua_error longjmps. A longjmp across a Swift frame skips defer,
+ * deinit and releases and can crash the runtime (DESIGN.md 2.2). So a Swift
+ * binding never raises: it pushes a message and returns a status; the C
+ * trampoline below, with no Swift frame left between it and Lua, raises.
+ */
+#ifndef NSRUN_LUA_H
+#define NSRUN_LUA_H
+
+#include <lua5.4/lua.h>
+#include <lua5.4/lauxlib.h>
+#include <lua5.4/lualib.h>
+
+#pragma clang assume_nonnull begin
+
+/* A Swift binding. It returns:
+ *   n >= 0          n results are on the stack (as a lua_CFunction);
+ *   NSRUN_RAISE     raise the string on top of the stack as an error;
+ *   <= NSRUN_ARGERR(1): raise "bad argument #k to 'f' (msg)" for argument
+ *                   k = NSRUN_ARGERR_INDEX(status), msg on top of the stack. */
+typedef int (*nsrun_binding)(lua_State *_Nonnull L);
+
+#define NSRUN_RAISE (-1)
+static inline int nsrun_argerr_status(int arg) { return -1 - arg; }
+
+/* Pushes `fn` as a Lua function behind the trampoline, with `fn` stored as
+ * the closure's upvalue 1, plus `nup` more upvalues taken from the stack. */
+void nsrun_lua_pushbinding(lua_State *L, nsrun_binding fn);
+
+/* Runs the function at stack index -(nargs+1) with nargs arguments under
+ * lua_pcall with a message handler that appends a traceback. Returns the
+ * lua_pcall status; on error the message (with traceback) is on top. */
+int nsrun_lua_pcall_traceback(lua_State *L, int nargs, int nresults);
+
+/* Loads `path` ("-" or NULL: stdin) as a chunk named like lua(1) does. */
+int nsrun_lua_loadfile(lua_State *L, const char *_Nullable path);
+
+/* Opens the standard libraries under a protected call (luaL_openlibs can
+ * raise on memory exhaustion). Returns a lua_pcall status. */
+int nsrun_lua_openlibs(lua_State *L);
+
+/* Macro shims. */
+static inline void nsrun_lua_pop(lua_State *L, int n) { lua_pop(L, n); }
+static inline void nsrun_lua_newtable(lua_State *L) { lua_newtable(L); }
+static inline int nsrun_lua_registryindex(void) { return LUA_REGISTRYINDEX; }
+static inline int nsrun_lua_upvalueindex(int i) { return lua_upvalueindex(i); }
+static inline void nsrun_lua_remove(lua_State *L, int i) { lua_remove(L, i); }
+static inline const char *nsrun_lua_release(void) { return LUA_RELEASE; }
+static inline int nsrun_lua_isinteger(lua_State *L, int i) { return lua_isinteger(L, i); }
+
+#pragma clang assume_nonnull end
+
+#endif

@@ -1,0 +1,74 @@
+/* The trampoline between Lua and Swift bindings, and the traceback handler.
+ * See nsrun_lua.h for why raising happens here and nowhere in Swift. */
+#include "nsrun_lua.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* Function pointers are stored as light userdata: on every Linux ABI nsrun
+ * builds for, code and data pointers have the same size and representation. */
+static int trampoline(lua_State *L)
+{
+    nsrun_binding fn = (nsrun_binding)(uintptr_t)lua_touserdata(L, lua_upvalueindex(1));
+    int n = fn(L);
+
+    if (n >= 0)
+        return n;
+    if (n == NSRUN_RAISE)
+        return lua_error(L);
+    /* luaL_argerror copies the message before raising, and names the
+     * function (and adjusts the index for method calls) as Lua's own
+     * libraries do. */
+    return luaL_argerror(L, -1 - n, lua_tostring(L, -1));
+}
+
+void nsrun_lua_pushbinding(lua_State *L, nsrun_binding fn)
+{
+    lua_pushlightuserdata(L, (void *)(uintptr_t)fn);
+    lua_pushcclosure(L, trampoline, 1);
+}
+
+/* As lua.c's msghandler: stringify non-string errors, append a traceback. */
+static int msghandler(lua_State *L)
+{
+    const char *msg = lua_tostring(L, 1);
+
+    if (msg == NULL) {
+        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+            return 1;
+        msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    }
+    luaL_traceback(L, L, msg, 1);
+    return 1;
+}
+
+int nsrun_lua_pcall_traceback(lua_State *L, int nargs, int nresults)
+{
+    int base = lua_gettop(L) - nargs;
+    int status;
+
+    lua_pushcfunction(L, msghandler);
+    lua_insert(L, base);
+    status = lua_pcall(L, nargs, nresults, base);
+    lua_remove(L, base);
+    return status;
+}
+
+int nsrun_lua_loadfile(lua_State *L, const char *path)
+{
+    if (path != NULL && path[0] == '-' && path[1] == '\0')
+        path = NULL; /* luaL_loadfilex reads stdin for NULL, as lua(1) */
+    return luaL_loadfilex(L, path, NULL);
+}
+
+static int openlibs(lua_State *L)
+{
+    luaL_openlibs(L);
+    return 0;
+}
+
+int nsrun_lua_openlibs(lua_State *L)
+{
+    lua_pushcfunction(L, openlibs);
+    return lua_pcall(L, 0, 0, 0);
+}

@@ -1,0 +1,99 @@
+/* CNSRunSys: the raw syscalls and clone paths Swift cannot express.
+ *
+ * Everything here returns -1 and leaves errno set on failure (never -errno),
+ * so Swift reads errno exactly once, right after the call.
+ */
+#ifndef NSRUN_SYS_H
+#define NSRUN_SYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <signal.h>
+
+#pragma clang assume_nonnull begin
+
+/* The clone3 argument block, laid out as the kernel's struct clone_args
+ * (include/uapi/linux/sched.h). Published sizes: VER0 64 bytes (up to tls),
+ * VER1 80 (set_tid, set_tid_size), VER2 88 (cgroup). */
+struct nsrun_clone_args {
+    uint64_t flags;
+    uint64_t pidfd;
+    uint64_t child_tid;
+    uint64_t parent_tid;
+    uint64_t exit_signal;
+    uint64_t stack;
+    uint64_t stack_size;
+    uint64_t tls;
+    uint64_t set_tid;
+    uint64_t set_tid_size;
+    uint64_t cgroup;
+} __attribute__((aligned(8)));
+
+/* clone3(2) without a stack: fork semantics, returns 0 in the child and the
+ * child's pid in the parent. A plain (not returns_twice) function on purpose:
+ * without CLONE_VM the child runs on its own copy of memory, exactly as after
+ * fork(), so the caller's frame is valid in both processes. Never pass
+ * CLONE_VM here: the child would share the caller's stack. */
+pid_t nsrun_sys_clone3(struct nsrun_clone_args *args, size_t size);
+
+/* The legacy clone(2) syscall with fork semantics, argument order per
+ * architecture as LXC's __lxc_raw_clone: x86_64 and aarch64 take
+ * (flags, stack, parent_tid, child_tid, tls); s390/s390x and cris swap the
+ * first two (stack, flags, ...). `flags` carries the exit signal in its low
+ * byte. With CLONE_PIDFD the kernel stores the pidfd through `pidfd` (the
+ * parent_tid slot). Same memory rule as nsrun_sys_clone3. */
+pid_t nsrun_sys_clone_legacy(unsigned long flags, int *_Nullable pidfd);
+
+/* Clone a child that shares the caller's memory (CLONE_VM|CLONE_VFORK) on a
+ * separate mmap'd stack with a PROT_NONE guard page below it, and exec in it.
+ * The child only calls execveat and _exit: nothing that allocates, locks or
+ * touches the parent's state. `dirfd`/`path`/`at_flags` are as execveat(2)
+ * (AT_FDCWD with an absolute path is plain execve).
+ *
+ * The parent is suspended until the child has exec'd or exited (vfork). On
+ * return: the child's pid (>0) and *pidfd set (CLONE_PIDFD is always added);
+ * *exec_errno is 0 if the exec happened, else the exec's errno and the child
+ * has already _exit(127)ed (the caller must still reap it). -1 and errno if
+ * the clone itself failed (nothing to reap). Uses glibc's clone(), i.e. the
+ * legacy syscall: flags that need clone3 (CLONE_NEWTIME, CLONE_CLEAR_SIGHAND,
+ * CLONE_INTO_CGROUP) fail with EINVAL; callers refuse them first. */
+pid_t nsrun_sys_clone_vm_exec(unsigned long flags, int exit_signal,
+                              int dirfd, const char *path,
+                              char *_Nullable const *_Nonnull argv,
+                              char *_Nullable const *_Nonnull envp,
+                              int at_flags, int *pidfd, int *exec_errno);
+
+/* Raw getpid(2)/gettid(2): right after a raw clone glibc's caches may be
+ * stale (glibc < 2.25 cached the pid), so the child asks the kernel. */
+pid_t nsrun_sys_getpid(void);
+pid_t nsrun_sys_gettid(void);
+
+/* pidfd_send_signal(2) with no siginfo. */
+int nsrun_sys_pidfd_send_signal(int pidfd, int sig, unsigned int flags);
+
+/* pidfd_open(2): a close-on-exec pidfd for `pid` (flags 0 or PIDFD_NONBLOCK). */
+int nsrun_sys_pidfd_open(pid_t pid, unsigned int flags);
+
+/* waitid(P_PIDFD, pidfd, ...): fills the fields a caller needs, so Swift
+ * never touches siginfo_t's unions. *code is CLD_EXITED, CLD_KILLED,
+ * CLD_DUMPED, ... ; *pid is 0 when WNOHANG found nothing to reap. */
+int nsrun_sys_waitid_pidfd(int pidfd, int options, int *code, int *status,
+                           pid_t *pid);
+
+/* execveat(2). Returns only on failure. */
+int nsrun_sys_execveat(int dirfd, const char *path,
+                       char *_Nullable const *_Nonnull argv,
+                       char *_Nullable const *_Nonnull envp, int flags);
+
+/* Flush every stdio stream (Lua's io library writes through C stdio): called
+ * before every clone and exec so buffered output is written once, by the
+ * process that produced it. */
+void nsrun_sys_flush_stdio(void);
+
+/* The process environment, for exec calls that inherit it. */
+char *_Nullable *_Nonnull nsrun_sys_environ(void);
+
+#pragma clang assume_nonnull end
+
+#endif

@@ -1,0 +1,77 @@
+/// The CLONE_* flags of LXC's process_utils.h, with the seed's values.
+///
+/// A 64-bit option set because clone3 added flags above bit 31
+/// (CLONE_CLEAR_SIGHAND, CLONE_INTO_CGROUP). Note that CLONE_NEWTIME (0x80)
+/// lies inside CSIGNAL: the low byte is the exit signal for the legacy clone
+/// and unshare(2) uses it as a flag, so CLONE_NEWTIME is usable with clone3
+/// and unshare only.
+public struct CloneFlags: OptionSet, Hashable, Sendable {
+    public let rawValue: UInt64
+    public init(rawValue: UInt64) { self.rawValue = rawValue }
+
+    /// Signal mask to be sent at exit (legacy clone's low byte).
+    public static let csignal: UInt64 = 0x0000_00ff
+
+    public static let newTime          = CloneFlags(rawValue: 0x0000_0080)
+    public static let vm               = CloneFlags(rawValue: 0x0000_0100)
+    public static let fs               = CloneFlags(rawValue: 0x0000_0200)
+    public static let files            = CloneFlags(rawValue: 0x0000_0400)
+    public static let sighand          = CloneFlags(rawValue: 0x0000_0800)
+    public static let pidfd            = CloneFlags(rawValue: 0x0000_1000)
+    public static let ptrace           = CloneFlags(rawValue: 0x0000_2000)
+    public static let vfork            = CloneFlags(rawValue: 0x0000_4000)
+    public static let parent           = CloneFlags(rawValue: 0x0000_8000)
+    public static let thread           = CloneFlags(rawValue: 0x0001_0000)
+    public static let newNS            = CloneFlags(rawValue: 0x0002_0000)
+    public static let sysvsem          = CloneFlags(rawValue: 0x0004_0000)
+    public static let settls           = CloneFlags(rawValue: 0x0008_0000)
+    public static let parentSettid     = CloneFlags(rawValue: 0x0010_0000)
+    public static let childCleartid    = CloneFlags(rawValue: 0x0020_0000)
+    public static let detached         = CloneFlags(rawValue: 0x0040_0000)
+    public static let untraced         = CloneFlags(rawValue: 0x0080_0000)
+    public static let childSettid      = CloneFlags(rawValue: 0x0100_0000)
+    public static let newCgroup        = CloneFlags(rawValue: 0x0200_0000)
+    public static let newUTS           = CloneFlags(rawValue: 0x0400_0000)
+    public static let newIPC           = CloneFlags(rawValue: 0x0800_0000)
+    public static let newUser          = CloneFlags(rawValue: 0x1000_0000)
+    public static let newPID           = CloneFlags(rawValue: 0x2000_0000)
+    public static let newNet           = CloneFlags(rawValue: 0x4000_0000)
+    public static let io               = CloneFlags(rawValue: 0x8000_0000)
+    public static let clearSighand     = CloneFlags(rawValue: 0x1_0000_0000)
+    public static let intoCgroup       = CloneFlags(rawValue: 0x2_0000_0000)
+
+    /// Every flag by its C name, in value order: the table recipes see as
+    /// `ns.CLONE_*` and the names used in messages.
+    public static let named: [(name: String, flag: CloneFlags)] = [
+        ("CLONE_NEWTIME", .newTime), ("CLONE_VM", .vm), ("CLONE_FS", .fs),
+        ("CLONE_FILES", .files), ("CLONE_SIGHAND", .sighand), ("CLONE_PIDFD", .pidfd),
+        ("CLONE_PTRACE", .ptrace), ("CLONE_VFORK", .vfork), ("CLONE_PARENT", .parent),
+        ("CLONE_THREAD", .thread), ("CLONE_NEWNS", .newNS), ("CLONE_SYSVSEM", .sysvsem),
+        ("CLONE_SETTLS", .settls), ("CLONE_PARENT_SETTID", .parentSettid),
+        ("CLONE_CHILD_CLEARTID", .childCleartid), ("CLONE_DETACHED", .detached),
+        ("CLONE_UNTRACED", .untraced), ("CLONE_CHILD_SETTID", .childSettid),
+        ("CLONE_NEWCGROUP", .newCgroup), ("CLONE_NEWUTS", .newUTS),
+        ("CLONE_NEWIPC", .newIPC), ("CLONE_NEWUSER", .newUser), ("CLONE_NEWPID", .newPID),
+        ("CLONE_NEWNET", .newNet), ("CLONE_IO", .io),
+        ("CLONE_CLEAR_SIGHAND", .clearSighand), ("CLONE_INTO_CGROUP", .intoCgroup),
+    ]
+
+    /// Every bit nsrun knows a name for.
+    public static let known = CloneFlags(named.map(\.flag))
+
+    /// Flags the legacy clone syscall cannot carry: CLONE_NEWTIME collides
+    /// with the exit-signal byte, and the upper 32 bits are dropped by the
+    /// kernel's legacy entry point.
+    public static let needClone3: CloneFlags = [.newTime, .clearSighand, .intoCgroup]
+
+    /// "CLONE_NEWPID|CLONE_NEWUTS", with unknown bits in hex; "0" when empty.
+    public var description: String {
+        var parts = CloneFlags.named.filter { contains($0.flag) }.map(\.name)
+        let rest = rawValue & ~CloneFlags.known.rawValue
+        if rest != 0 { parts.append("0x" + String(rest, radix: 16)) }
+        return parts.isEmpty ? "0" : parts.joined(separator: "|")
+    }
+}
+
+/// waitid(2) idtype for a pidfd (Linux 5.4).
+public let P_PIDFD: Int32 = 3

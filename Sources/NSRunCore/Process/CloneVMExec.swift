@@ -1,0 +1,42 @@
+import CNSRunSys
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Clones a child that shares the caller's memory (CLONE_VM|CLONE_VFORK) on
+/// a separate mmap'd stack with a guard page, and execs `path` in it — the
+/// posix_spawn path, with namespaces.
+///
+/// - The child never returns into Swift: it runs C that calls execveat and,
+///   on failure, stores errno in memory it shares with the parent and
+///   `_exit(127)`s. The parent stays suspended until then (CLONE_VFORK).
+/// - On success: the child, already running the new program.
+/// - Exec failure: `.system` with the exec's errno (`"execve PATH: …"`); the
+///   child has exited and been reaped, so nothing is left behind.
+/// - Flags: must include CLONE_VM and CLONE_VFORK; refused as
+///   `CloneFlags.refusal(_:for: .callback)`, including the clone3-only flags
+///   (this path is glibc's clone(), the legacy syscall).
+public func cloneVMExec(_ request: CloneRequest, dirfd: Int32 = AT_FDCWD, path: String,
+                        argv: [String], env: [String], atFlags: Int32 = 0) throws(CloneError) -> ClonedChild {
+    if let why = CloneFlags.refusal(request.flags, for: .callback) { throw .usage(UsageError(why)) }
+    guard request.flags.isSuperset(of: [.vm, .vfork]) else { throw .usage(UsageError("cloneVMExec needs CLONE_VM|CLONE_VFORK")) }
+    if request.cgroupFD != nil { throw .usage(UsageError("CLONE_INTO_CGROUP needs clone3; the CLONE_VM|CLONE_VFORK path uses the legacy clone")) }
+    let cargv = CStringArray(argv), cenv = CStringArray(env)
+    var pidfd: Int32 = -1, execErrno: Int32 = 0
+    nsrun_sys_flush_stdio()
+    let flags = UInt(request.flags.rawValue)
+    let pid = cargv.withUnsafeArray { a in
+        cenv.withUnsafeArray { e in
+            nsrun_sys_clone_vm_exec(flags, request.effectiveExitSignal, dirfd, path, a, e, atFlags, &pidfd, &execErrno)
+        }
+    }
+    if pid < 0 { throw .system(SysError.last("clone", request.flags.union(.pidfd).description)) }
+    if execErrno != 0 {
+        // The child has _exit(127)ed already; reap it so no zombie is left.
+        var code: Int32 = 0, status: Int32 = 0, reaped: pid_t = 0
+        _ = nsrun_sys_waitid_pidfd(pidfd, WEXITED, &code, &status, &reaped)
+        close(pidfd)
+        throw .system(SysError(errno: execErrno, operation: "execve", object: path))
+    }
+    return ClonedChild(pid: pid, pidfd: pidfd)
+}

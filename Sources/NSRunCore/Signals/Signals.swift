@@ -1,0 +1,49 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Signal names as kill(1) and recipes write them: "TERM", "SIGTERM", "term".
+public enum Signals {
+    /// Standard signals, by name without the SIG prefix, in numeric order.
+    public static let all: [(name: String, number: Int32)] = [
+        ("HUP", SIGHUP), ("INT", SIGINT), ("QUIT", SIGQUIT), ("ILL", SIGILL),
+        ("TRAP", SIGTRAP), ("ABRT", SIGABRT), ("BUS", SIGBUS), ("FPE", SIGFPE),
+        ("KILL", SIGKILL), ("USR1", SIGUSR1), ("SEGV", SIGSEGV), ("USR2", SIGUSR2),
+        ("PIPE", SIGPIPE), ("ALRM", SIGALRM), ("TERM", SIGTERM), ("STKFLT", SIGSTKFLT),
+        ("CHLD", SIGCHLD), ("CONT", SIGCONT), ("STOP", SIGSTOP), ("TSTP", SIGTSTP),
+        ("TTIN", SIGTTIN), ("TTOU", SIGTTOU), ("URG", SIGURG), ("XCPU", SIGXCPU),
+        ("XFSZ", SIGXFSZ), ("VTALRM", SIGVTALRM), ("PROF", SIGPROF), ("WINCH", SIGWINCH),
+        ("IO", SIGIO), ("PWR", SIGPWR), ("SYS", SIGSYS),
+    ]
+
+    /// Largest valid signal number (SIGRTMAX, 64 on Linux).
+    public static let maximum: Int32 = 64
+
+    /// The number for a name: with or without "SIG", any case; "RTMIN+n" and
+    /// "RTMAX-n" as kill(1) spells them. nil for an unknown name.
+    public static func number(named raw: String) -> Int32? {
+        var name = raw.uppercased()
+        if name.hasPrefix("SIG") { name.removeFirst(3) }
+        if let hit = all.first(where: { $0.name == name }) { return hit.number }
+        // glibc reserves the first realtime signals for itself, so SIGRTMIN is
+        // a function call there; the kernel's range is 32...64.
+        let rtmin = Int32(__libc_current_sigrtmin()), rtmax = Int32(__libc_current_sigrtmax())
+        if name == "RTMIN" { return rtmin }
+        if name == "RTMAX" { return rtmax }
+        if name.hasPrefix("RTMIN+"), let n = Int32(name.dropFirst(6)), rtmin + n <= rtmax, n >= 0 { return rtmin + n }
+        if name.hasPrefix("RTMAX-"), let n = Int32(name.dropFirst(6)), rtmax - n >= rtmin, n >= 0 { return rtmax - n }
+        return nil
+    }
+
+    /// "SIGTERM" for 15; "SIG<n>" for a number without a name.
+    public static func name(of number: Int32) -> String {
+        if number == 0 { return "signal 0" }
+        if let hit = all.first(where: { $0.number == number }) { return "SIG" + hit.name }
+        return "SIG\(number)"
+    }
+
+    /// Whether `number` is a signal the kernel accepts (0 is the liveness probe).
+    public static func isValid(_ number: Int64, allowZero: Bool) -> Bool {
+        (allowZero ? 0 : 1) <= number && number <= Int64(maximum)
+    }
+}

@@ -1,0 +1,146 @@
+import CLua
+import CNSRunLua
+
+/// Argument checking for bindings, in the conventions of DESIGN.md 3: the
+/// messages match Lua's own ("number expected, got string"), integers come
+/// from Lua numbers only (never from numeric strings), strings with NUL are
+/// refused. Only raw, metamethod-free Lua API calls are used, so nothing here
+/// can raise across a Swift frame.
+enum LuaArgs {
+    static func typeName(_ L: LuaState, _ i: Int32) -> String {
+        String(cString: lua_typename(L, lua_type(L, i)))
+    }
+
+    static func isNoneOrNil(_ L: LuaState, _ i: Int32) -> Bool {
+        lua_type(L, i) <= LUA_TNIL
+    }
+
+    static func expected(_ L: LuaState, _ i: Int32, _ what: String) -> LuaRaise {
+        .argument(i, "\(what) expected, got \(isNoneOrNil(L, i) && lua_type(L, i) == LUA_TNONE ? "no value" : typeName(L, i))")
+    }
+
+    /// An integer argument: a Lua integer, or a float with an exact integer
+    /// value. 1.5, NaN, infinities and strings are refused.
+    static func integer(_ L: LuaState, _ i: Int32) throws(LuaRaise) -> Int64 {
+        guard lua_type(L, i) == LUA_TNUMBER else { throw expected(L, i, "number") }
+        var ok: Int32 = 0
+        let v = lua_tointegerx(L, i, &ok)
+        guard ok != 0 else { throw .argument(i, "number has no integer representation") }
+        return Int64(v)
+    }
+
+    static func optionalInteger(_ L: LuaState, _ i: Int32) throws(LuaRaise) -> Int64? {
+        isNoneOrNil(L, i) ? nil : try integer(L, i)
+    }
+
+    /// An integer within `range`, named in the message when out of it.
+    static func integer(_ L: LuaState, _ i: Int32, in range: ClosedRange<Int64>, _ what: String) throws(LuaRaise) -> Int64 {
+        let v = try integer(L, i)
+        guard range.contains(v) else { throw .argument(i, "\(what) out of range \(range.lowerBound)..\(range.upperBound)") }
+        return v
+    }
+
+    /// A value at index `i` converted as `integer`, reporting as argument `arg`
+    /// (for table fields, where the message names the field).
+    static func integerValue(_ L: LuaState, _ i: Int32, arg: Int32, field: String) throws(LuaRaise) -> Int64 {
+        guard lua_type(L, i) == LUA_TNUMBER else {
+            throw .argument(arg, "'\(field)': number expected, got \(typeName(L, i))")
+        }
+        var ok: Int32 = 0
+        let v = lua_tointegerx(L, i, &ok)
+        guard ok != 0 else { throw .argument(arg, "'\(field)': number has no integer representation") }
+        return Int64(v)
+    }
+
+    /// The string at stack index `i`, exactly (no number coercion), refused
+    /// if it holds a NUL byte (the kernel would see a shorter path) or is not
+    /// valid UTF-8. `arg`/`field` name it in messages.
+    static func stringValue(_ L: LuaState, _ i: Int32, arg: Int32, field: String? = nil) throws(LuaRaise) -> String {
+        let prefix = field.map { "'\($0)': " } ?? ""
+        guard lua_type(L, i) == LUA_TSTRING else { throw .argument(arg, "\(prefix)string expected, got \(typeName(L, i))") }
+        var len = 0
+        let p = lua_tolstring(L, i, &len)!
+        let bytes = UnsafeRawBufferPointer(start: p, count: len)
+        if bytes.contains(0) { throw .argument(arg, "\(prefix)string contains a NUL byte") }
+        guard let s = String(validating: bytes, as: UTF8.self) else {
+            throw .argument(arg, "\(prefix)string is not valid UTF-8")
+        }
+        return s
+    }
+
+    static func string(_ L: LuaState, _ i: Int32) throws(LuaRaise) -> String {
+        try stringValue(L, i, arg: i)
+    }
+
+    static func optionalString(_ L: LuaState, _ i: Int32) throws(LuaRaise) -> String? {
+        isNoneOrNil(L, i) ? nil : try string(L, i)
+    }
+
+    static func table(_ L: LuaState, _ i: Int32) throws(LuaRaise) -> Void {
+        guard lua_type(L, i) == LUA_TTABLE else { throw expected(L, i, "table") }
+    }
+
+    /// A list of strings (t[1..n], raw access, n ≥ `minimum`): argv.
+    static func stringList(_ L: LuaState, _ i: Int32, minimum: Int = 0, what: String = "list") throws(LuaRaise) -> [String] {
+        try table(L, i)
+        let n = Int(lua_rawlen(L, i))
+        if n < minimum { throw .argument(i, "\(what) needs at least \(minimum) element\(minimum == 1 ? "" : "s")") }
+        var out: [String] = []
+        out.reserveCapacity(n)
+        for k in stride(from: 1, through: n, by: 1) {
+            lua_rawgeti(L, i, lua_Integer(k))
+            defer { nsrun_lua_pop(L, 1) }
+            out.append(try stringValue(L, -1, arg: i, field: "\(what)[\(k)]"))
+        }
+        return out
+    }
+
+    /// An environment: a list of "K=V" strings, or a map {K = "V"}; entries
+    /// of the list come first in order, then the map's, sorted by key.
+    static func environment(_ L: LuaState, _ i: Int32) throws(LuaRaise) -> [String] {
+        try table(L, i)
+        let i = lua_absindex(L, i)
+        let n = Int64(lua_rawlen(L, i))
+        var list: [(Int64, String)] = [], map: [(String, String)] = []
+        lua_pushnil(L)
+        while lua_next(L, i) != 0 {
+            defer { nsrun_lua_pop(L, 1) }
+            if nsrun_lua_isinteger(L, -2) != 0, case let k = Int64(lua_tointegerx(L, -2, nil)), 1...n ~= k {
+                let entry = try stringValue(L, -1, arg: i, field: "env[\(k)]")
+                guard let eq = entry.firstIndex(of: "="), eq != entry.startIndex else {
+                    throw .argument(i, "'env[\(k)]': expected \"NAME=value\", got \"\(entry)\"")
+                }
+                list.append((k, entry))
+            } else if lua_type(L, -2) == LUA_TSTRING {
+                let key = try stringValue(L, -2, arg: i, field: "env key")
+                if key.isEmpty || key.contains("=") { throw .argument(i, "env name \"\(key)\" is empty or contains '='") }
+                map.append((key, try stringValue(L, -1, arg: i, field: "env." + key)))
+            } else {
+                throw .argument(i, "env keys must be names or list indices, got \(typeName(L, -2))")
+            }
+        }
+        // lua_next visits the list part in no promised order.
+        return list.sorted { $0.0 < $1.0 }.map(\.1) + map.sorted { $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }
+    }
+
+    /// A signal given as a number or a name ("TERM", "SIGTERM", "term").
+    static func signal(_ L: LuaState, _ i: Int32, allowZero: Bool) throws(LuaRaise) -> Int32 {
+        switch lua_type(L, i) {
+        case LUA_TSTRING:
+            let name = try string(L, i)
+            guard let n = Signals.number(named: name) else { throw .argument(i, "unknown signal name '\(name)'") }
+            return n
+        case LUA_TNUMBER:
+            let v = try integer(L, i)
+            guard Signals.isValid(v, allowZero: allowZero) else {
+                throw .argument(i, "signal \(v) out of range \(allowZero ? 0 : 1)..\(Signals.maximum)")
+            }
+            return Int32(v)
+        default:
+            throw expected(L, i, "signal number or name")
+        }
+    }
+}
+
+import NSRunCore
+extension SysError: SysErrorLike {}

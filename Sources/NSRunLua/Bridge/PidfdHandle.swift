@@ -1,0 +1,80 @@
+import CLua
+import CNSRunLua
+import NSRunCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A pidfd as a Lua value: full userdata with `__gc` and `__close`, so
+/// `local pid, pidfd <close> = clone(...)` closes it, and one that is
+/// dropped is closed by the collector instead of leaking an fd per sandbox.
+/// A closed handle says so when used.
+struct PidfdBox {
+    var fd: Int32
+    var pid: Int32
+}
+
+enum PidfdHandle {
+    static let metatable = "nsrun.pidfd"
+
+    static func push(_ L: LuaState, fd: Int32, pid: Int32) {
+        let raw = lua_newuserdatauv(L, MemoryLayout<PidfdBox>.size, 0)!
+        raw.bindMemory(to: PidfdBox.self, capacity: 1).initialize(to: PidfdBox(fd: fd, pid: pid))
+        luaL_setmetatable(L, metatable)
+    }
+
+    static func box(_ L: LuaState, _ i: Int32) -> UnsafeMutablePointer<PidfdBox>? {
+        luaL_testudata(L, i, metatable)?.bindMemory(to: PidfdBox.self, capacity: 1)
+    }
+
+    /// A pidfd argument: a handle (refused once closed) or an integer fd.
+    static func fd(_ L: LuaState, _ i: Int32) throws(LuaRaise) -> Int32 {
+        if let b = box(L, i) {
+            guard b.pointee.fd >= 0 else { throw .argument(i, "pidfd is closed") }
+            return b.pointee.fd
+        }
+        guard lua_type(L, i) == LUA_TNUMBER else { throw LuaArgs.expected(L, i, "pidfd") }
+        return Int32(try LuaArgs.integer(L, i, in: 0...Int64(Int32.max), "pidfd"))
+    }
+
+    static func close(_ L: LuaState) -> Int32 {
+        if let b = box(L, 1), b.pointee.fd >= 0 {
+            Glibc.close(b.pointee.fd)
+            b.pointee.fd = -1
+        }
+        return 0
+    }
+
+    /// The metatable: methods fd, pid, close, signal, wait; __gc, __close, __tostring.
+    static func register(_ L: LuaState) {
+        luaL_newmetatable(L, metatable)
+        nsrun_lua_pushbinding(L) { L in PidfdHandle.close(L) }
+        LuaTable.setField(L, -2, "__gc")
+        nsrun_lua_pushbinding(L) { L in PidfdHandle.close(L) }
+        LuaTable.setField(L, -2, "__close")
+        nsrun_lua_pushbinding(L) { L in
+            if let b = PidfdHandle.box(L, 1) {
+                pushString(L, b.pointee.fd >= 0 ? "pidfd \(b.pointee.fd) (pid \(b.pointee.pid))" : "pidfd (closed, pid \(b.pointee.pid))")
+            } else { lua_pushnil(L) }
+            return 1
+        }
+        LuaTable.setField(L, -2, "__tostring")
+        nsrun_lua_newtable(L)
+        let methods: [(String, nsrun_binding)] = [
+            ("close", { L in PidfdHandle.close(L) }),
+            ("fd", { L in binding(L) { L throws(LuaRaise) in
+                lua_pushinteger(L, lua_Integer(try PidfdHandle.fd(L, 1))); return 1 } }),
+            ("pid", { L in binding(L) { L throws(LuaRaise) in
+                guard let b = PidfdHandle.box(L, 1) else { throw LuaArgs.expected(L, 1, "pidfd") }
+                lua_pushinteger(L, lua_Integer(b.pointee.pid)); return 1 } }),
+            ("signal", ProcessModule.pidfdSignal),
+            ("wait", ProcessModule.wait),
+        ]
+        for (name, fn) in methods {
+            nsrun_lua_pushbinding(L, fn)
+            LuaTable.setField(L, -2, name)
+        }
+        LuaTable.setField(L, -2, "__index")
+        nsrun_lua_pop(L, 1)
+    }
+}

@@ -1,0 +1,101 @@
+import NSRunCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the command line asks for. Parsing is pure logic, tested in process.
+public enum Invocation: Equatable {
+    case run(script: String, args: [String])      // nsrun script.lua args…  /  nsrun - args…
+    case chunk(String, args: [String])            // nsrun -e CHUNK args…
+    case check([String])                          // nsrun --check script.lua…
+    case version
+    case help
+    case usageError(String)
+
+    /// Parses argv without the program name. Options come before the script;
+    /// `--` ends them; everything after the script belongs to the script.
+    public static func parse(_ argv: [String]) -> Invocation {
+        var i = 0
+        var checkOnly = false
+        while i < argv.count {
+            let a = argv[i]
+            switch a {
+            case "--help", "-h": return .help
+            case "--version", "-v": return .version
+            case "--check": checkOnly = true
+            case "-e":
+                guard i + 1 < argv.count else { return .usageError("'-e' needs an argument") }
+                if checkOnly { return .usageError("'--check' takes script files, not '-e'") }
+                return .chunk(argv[i + 1], args: Array(argv[(i + 2)...]))
+            case "--":
+                i += 1
+                return finish(Array(argv[i...]), checkOnly: checkOnly)
+            default:
+                if a.hasPrefix("-") && a != "-" { return .usageError("unknown option '\(a)'") }
+                return finish(Array(argv[i...]), checkOnly: checkOnly)
+            }
+            i += 1
+        }
+        return .usageError("no script given")
+    }
+
+    private static func finish(_ rest: [String], checkOnly: Bool) -> Invocation {
+        guard let script = rest.first else { return .usageError("no script given") }
+        return checkOnly ? .check(rest) : .run(script: script, args: Array(rest.dropFirst()))
+    }
+}
+
+/// The `nsrun` command: parses, runs, returns the exit status.
+public enum NSRunCommand {
+    public static let usage = """
+    usage: nsrun [options] script.lua [args...]
+           nsrun [options] - [args...]          (script from standard input)
+           nsrun -e CHUNK [args...]
+    options:
+      -e CHUNK     run CHUNK as the script; args become ... and arg[1..n]
+      --check      compile the scripts, run nothing (exit 1 on a syntax error)
+      --version    print the version and exit
+      --help       print this help and exit
+      --           end of options
+    exit status: the script's returned integer (0-255) or os.exit(n); 0 when it
+    ends normally; 1 on an uncaught error; 2 on a usage error.
+    """
+
+    public static func main(_ argv: [String]) -> Int32 {
+        let program = argv.first ?? "nsrun"
+        switch Invocation.parse(Array(argv.dropFirst())) {
+        case .help:
+            print(usage)
+            return 0
+        case .version:
+            print(NSRunVersion.string)
+            return 0
+        case .usageError(let why):
+            writeStderr("nsrun: \(why) (try 'nsrun --help')\n")
+            return 2
+        case .check(let files):
+            var status: Int32 = 0
+            for f in files {
+                guard let host = LuaHost() else { return outOfMemory() }
+                if let msg = host.load(.file(f)) {
+                    writeStderr("nsrun: \(msg)\n")
+                    status = 1
+                }
+            }
+            return status
+        case .chunk(let text, let args):
+            guard let host = LuaHost() else { return outOfMemory() }
+            host.setArg(program: program, script: "-e", args: args)
+            return host.run(.chunk(text), args: args)
+        case .run(let script, let args):
+            guard let host = LuaHost() else { return outOfMemory() }
+            host.setArg(program: program, script: script, args: args)
+            return host.run(.file(script), args: args)
+        }
+    }
+
+    static func outOfMemory() -> Int32 {
+        writeStderr("nsrun: cannot create a Lua state: out of memory\n")
+        return 1
+    }
+}

@@ -1,0 +1,146 @@
+import CLua
+import CNSRunLua
+import NSRunCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The Lua host: owns the lua_State, registers the `ns` table and runs
+/// scripts under lua_pcall with a traceback handler. Swift enters Lua only
+/// through that protected call.
+public final class LuaHost {
+    public let L: LuaState
+
+    /// Every module, one per concern; the `ns` table is their union.
+    static let modules: [LuaModule] = [
+        ConstantsModule.module, ProcessModule.module, ExecModule.module,
+        MountModule.module, IdentityModule.module,
+    ]
+
+    /// A fresh state with the standard libraries and `ns`. nil when the state
+    /// cannot be created (out of memory).
+    public init?() {
+        guard let L = luaL_newstate() else { return nil }
+        self.L = L
+        guard nsrun_lua_openlibs(L) == LUA_OK else { lua_close(L); return nil }
+        registerNS()
+    }
+
+    deinit { lua_close(L) }
+
+    /// Builds `ns`, publishes it as a global and as package.loaded.nsrun
+    /// (so `require "nsrun"` returns it), and sets the mission's globals.
+    private func registerNS() {
+        nsrun_lua_newtable(L)
+        let ns = lua_gettop(L)
+        LuaTable.pushGlobals(L)
+        let globals = lua_gettop(L)
+        for m in LuaHost.modules {
+            for (name, fn) in m.functions {
+                nsrun_lua_pushbinding(L, fn)
+                publish(name, ns: ns, globals: globals, global: m.globals.contains(name))
+            }
+            for (name, value) in m.constants {
+                lua_pushinteger(L, lua_Integer(value))
+                publish(name, ns: ns, globals: globals, global: m.globals.contains(name))
+            }
+            for (name, entries) in m.tables {
+                lua_createtable(L, 0, Int32(entries.count))
+                for (k, v) in entries {
+                    lua_pushinteger(L, lua_Integer(v))
+                    LuaTable.setField(L, -2, k)
+                }
+                LuaTable.setField(L, ns, name)
+            }
+            if let setup = m.setup {
+                lua_pushvalue(L, ns)
+                setup(L)
+                lua_settop(L, globals)
+            }
+        }
+        pushString(L, NSRunVersion.string)
+        LuaTable.setField(L, ns, "version")
+        lua_pushvalue(L, ns)
+        LuaTable.setField(L, globals, "ns")
+        // package.loaded lives in the registry as "_LOADED" (LUA_LOADED_TABLE).
+        LuaTable.getField(L, nsrun_lua_registryindex(), "_LOADED")
+        lua_pushvalue(L, ns)
+        LuaTable.setField(L, -2, "nsrun")
+        lua_settop(L, ns - 1)
+    }
+
+    private func publish(_ name: String, ns: Int32, globals: Int32, global: Bool) {
+        if global {
+            lua_pushvalue(L, -1)
+            LuaTable.setField(L, globals, name)
+        }
+        LuaTable.setField(L, ns, name)
+    }
+
+    /// Where a script comes from.
+    public enum Source {
+        case file(String)      // a path; "-" is stdin
+        case chunk(String)     // -e CHUNK
+    }
+
+    /// Loads a chunk without running it. nil on success, else the message.
+    public func load(_ source: Source) -> String? {
+        let status: Int32
+        switch source {
+        case .file(let path):
+            status = nsrun_lua_loadfile(L, path)
+        case .chunk(let text):
+            var text = text
+            status = text.withUTF8 { buf in
+                buf.withMemoryRebound(to: CChar.self) {
+                    luaL_loadbufferx(L, $0.baseAddress, $0.count, "=(command line)", nil)
+                }
+            }
+        }
+        if status == LUA_OK { return nil }
+        let msg = lua_tolstring(L, -1, nil).map { String(cString: $0) } ?? "cannot load chunk"
+        lua_settop(L, 0)
+        return msg
+    }
+
+    /// Sets the global `arg` as lua(1) does: arg[0] the script, arg[1..n] its
+    /// arguments, arg[-1] the interpreter.
+    public func setArg(program: String, script: String, args: [String]) {
+        lua_createtable(L, Int32(args.count), 2)
+        pushString(L, program); lua_rawseti(L, -2, -1)
+        pushString(L, script); lua_rawseti(L, -2, 0)
+        for (i, a) in args.enumerated() {
+            pushString(L, a); lua_rawseti(L, -2, lua_Integer(i + 1))
+        }
+        LuaTable.pushGlobals(L)
+        lua_rotate(L, -2, 1)
+        LuaTable.setField(L, -2, "arg")
+        nsrun_lua_pop(L, 1)
+    }
+
+    /// Loads and runs a script with `args` as `...`. Returns the process exit
+    /// status: the script's returned status (integer 0–255, true → 0,
+    /// false → 1, nothing → 0), or 1 after printing an uncaught error with
+    /// its traceback.
+    public func run(_ source: Source, args: [String]) -> Int32 {
+        if let msg = load(source) {
+            writeStderr("nsrun: \(msg)\n")
+            return 1
+        }
+        for a in args { pushString(L, a) }
+        if nsrun_lua_pcall_traceback(L, Int32(args.count), 1) != LUA_OK {
+            ProcessModule.reportError(L, prefix: "nsrun: ")
+            lua_settop(L, 0)
+            return 1
+        }
+        let status = ProcessModule.exitStatus(of: L, -1, who: "script")
+        lua_settop(L, 0)
+        return status
+    }
+}
+
+/// The version nsrun reports (`--version`, `ns.version`).
+public enum NSRunVersion {
+    public static let number = "0.1.0"
+    public static var string: String { "nsrun \(number) (\(String(cString: nsrun_lua_release())))" }
+}

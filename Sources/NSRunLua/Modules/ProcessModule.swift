@@ -1,0 +1,231 @@
+import CLua
+import CNSRunLua
+import NSRunCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// clone, raw_clone, getpid, gettid, pidfd_signal, ns.wait, ns.pidfd_open, ns._exit.
+enum ProcessModule {
+    static let module = LuaModule(
+        functions: [
+            ("_exit", exit),
+            ("clone", clone),
+            ("getpid", { L in lua_pushinteger(L, lua_Integer(rawGetpid())); return 1 }),
+            ("gettid", { L in lua_pushinteger(L, lua_Integer(rawGettid())); return 1 }),
+            ("pidfd_open", pidfdOpen),
+            ("pidfd_signal", pidfdSignal),
+            ("raw_clone", rawClone),
+            ("wait", wait),
+        ],
+        constants: [("P_PIDFD", Int64(P_PIDFD))],
+        globals: ["clone", "raw_clone", "pidfd_signal", "getpid", "gettid"],
+        setup: { L in PidfdHandle.register(L) }
+    )
+
+    /// Flags as an integer, or a table mirroring clone3's arguments
+    /// `{flags=, cgroup=, exit_signal=}`.
+    static func request(_ L: LuaState, _ i: Int32) throws(LuaRaise) -> CloneRequest {
+        switch lua_type(L, i) {
+        case LUA_TNUMBER:
+            return CloneRequest(flags: CloneFlags(rawValue: UInt64(bitPattern: try LuaArgs.integer(L, i))))
+        case LUA_TTABLE:
+            var req = CloneRequest(flags: [])
+            lua_pushnil(L)
+            while lua_next(L, i) != 0 {
+                defer { nsrun_lua_pop(L, 1) }
+                guard lua_type(L, -2) == LUA_TSTRING else { throw .argument(i, "clone arguments take names as keys, got \(LuaArgs.typeName(L, -2))") }
+                let key = try LuaArgs.stringValue(L, -2, arg: i)
+                switch key {
+                case "flags":
+                    req.flags = CloneFlags(rawValue: UInt64(bitPattern: try LuaArgs.integerValue(L, -1, arg: i, field: key)))
+                case "cgroup":
+                    req.cgroupFD = try cgroupFD(L, -1, arg: i)
+                case "exit_signal":
+                    req.exitSignal = try exitSignal(L, -1, arg: i)
+                default:
+                    throw .argument(i, "unknown clone argument '\(key)' (expected flags, cgroup, exit_signal)")
+                }
+            }
+            return req
+        default:
+            throw LuaArgs.expected(L, i, "flags (integer or table)")
+        }
+    }
+
+    /// A cgroup2 directory fd: an integer, or any value whose `fd` field is one
+    /// (the cgroup handles of the confinement library).
+    static func cgroupFD(_ L: LuaState, _ v: Int32, arg: Int32) throws(LuaRaise) -> Int32 {
+        let v = lua_absindex(L, v)
+        if lua_type(L, v) == LUA_TTABLE {
+            LuaTable.getField(L, v, "fd")
+            defer { nsrun_lua_pop(L, 1) }
+            return Int32(clamping: try LuaArgs.integerValue(L, -1, arg: arg, field: "cgroup.fd"))
+        }
+        let fd = try LuaArgs.integerValue(L, v, arg: arg, field: "cgroup")
+        guard (0...Int64(Int32.max)).contains(fd) else { throw .argument(arg, "'cgroup': fd \(fd) out of range") }
+        return Int32(fd)
+    }
+
+    static func exitSignal(_ L: LuaState, _ v: Int32, arg: Int32) throws(LuaRaise) -> Int32 {
+        if lua_type(L, v) == LUA_TSTRING {
+            let name = try LuaArgs.stringValue(L, v, arg: arg, field: "exit_signal")
+            guard let n = Signals.number(named: name) else { throw .argument(arg, "'exit_signal': unknown signal name '\(name)'") }
+            return n
+        }
+        let n = try LuaArgs.integerValue(L, v, arg: arg, field: "exit_signal")
+        guard Signals.isValid(n, allowZero: true) else { throw .argument(arg, "'exit_signal': signal \(n) out of range 0..\(Signals.maximum)") }
+        return Int32(n)
+    }
+
+    static func pushChild(_ L: LuaState, _ child: ClonedChild) -> Int32 {
+        lua_pushinteger(L, lua_Integer(child.pid))
+        PidfdHandle.push(L, fd: child.pidfd, pid: child.pid)
+        return 2
+    }
+
+    static func refused(_ e: CloneError, arg: Int32, _ L: LuaState) throws(LuaRaise) -> Int32 {
+        switch e {
+        case .usage(let u): throw .argument(arg, u.reason)
+        case .system(let s): return pushFailure(L, s)
+        }
+    }
+
+    /// clone(flags, fn, ...) → pid, pidfd. The child runs fn(...) and _exits;
+    /// with CLONE_VM|CLONE_VFORK: clone(flags, argv [, env]), an exec on a
+    /// stack of its own (the child shares memory and may run no Lua).
+    static let clone: nsrun_binding = { L in binding(L) { L throws(LuaRaise) in
+        let req = try request(L, 1)
+        if let why = CloneFlags.refusal(req.flags, for: .callback) { throw .argument(1, why) }
+        if req.flags.contains(.vm) {
+            guard lua_type(L, 2) == LUA_TTABLE else {
+                throw .argument(2, "a CLONE_VM|CLONE_VFORK child shares memory and may only exec: pass an argv table, got \(LuaArgs.typeName(L, 2))")
+            }
+            let argv = try LuaArgs.stringList(L, 2, minimum: 1, what: "argv")
+            let env = LuaArgs.isNoneOrNil(L, 3) ? currentEnvironment() : try LuaArgs.environment(L, 3)
+            guard let path = resolveExecutable(argv[0]) else {
+                return pushFailure(L, SysError(errno: ENOENT, operation: "exec", object: argv[0]))
+            }
+            do throws(CloneError) {
+                return pushChild(L, try cloneVMExec(req, path: path, argv: argv, env: env))
+            } catch { return try refused(error, arg: 1, L) }
+        }
+        guard lua_type(L, 2) == LUA_TFUNCTION else { throw LuaArgs.expected(L, 2, "function") }
+        let nargs = lua_gettop(L) - 2
+        do throws(CloneError) {
+            return pushChild(L, try cloneCallback(req) { runChild(L, nargs: nargs) })
+        } catch { return try refused(error, arg: 1, L) }
+    } }
+
+    /// In the child: fn(...) under a traceback handler; its result becomes the
+    /// exit status (integer 0–255 → itself, true/nil → 0, false → 1; a raised
+    /// error → message and traceback on stderr, status 1).
+    static func runChild(_ L: LuaState, nargs: Int32) -> Int32 {
+        nsrun_lua_remove(L, 1) // [flags, fn, args...] → [fn, args...]
+        let status: Int32
+        if nsrun_lua_pcall_traceback(L, nargs, 1) != LUA_OK {
+            reportError(L, prefix: "nsrun: child \(rawGetpid()): ")
+            status = 1
+        } else {
+            status = exitStatus(of: L, -1, who: "child \(rawGetpid())")
+        }
+        flushStdio()
+        return status
+    }
+
+    /// The exit status a returned value stands for, as os.exit reads its argument.
+    static func exitStatus(of L: LuaState, _ i: Int32, who: String) -> Int32 {
+        switch lua_type(L, i) {
+        case LUA_TNONE, LUA_TNIL: return 0
+        case LUA_TBOOLEAN: return lua_toboolean(L, i) != 0 ? 0 : 1
+        case LUA_TNUMBER:
+            var ok: Int32 = 0
+            let v = lua_tointegerx(L, i, &ok)
+            if ok != 0, (0...255).contains(v) { return Int32(v) }
+            writeStderr("nsrun: \(who): exit status out of range 0..255\n")
+            return 1
+        default:
+            writeStderr("nsrun: \(who): returned a \(LuaArgs.typeName(L, i)), expected an exit status\n")
+            return 1
+        }
+    }
+
+    /// Prints the error on top of the stack to stderr with `prefix`.
+    static func reportError(_ L: LuaState, prefix: String) {
+        var len = 0
+        let msg = lua_tolstring(L, -1, &len).map { String(cString: $0) } ?? "(error object is not a string)"
+        writeStderr(prefix + msg + "\n")
+    }
+
+    /// raw_clone(flags) → parent: pid, pidfd; child: 0.
+    static let rawClone: nsrun_binding = { L in binding(L) { L throws(LuaRaise) in
+        let req = try request(L, 1)
+        do throws(CloneError) {
+            switch try NSRunCore.rawClone(req) {
+            case .child:
+                lua_pushinteger(L, 0)
+                return 1
+            case .parent(let child):
+                return pushChild(L, child)
+            }
+        } catch { return try refused(error, arg: 1, L) }
+    } }
+
+    /// pidfd_signal(pidfd, sig [, flags]) → true.
+    static let pidfdSignal: nsrun_binding = { L in binding(L) { L throws(LuaRaise) in
+        let fd = try PidfdHandle.fd(L, 1)
+        let sig = try LuaArgs.signal(L, 2, allowZero: true)
+        let flags = try LuaArgs.optionalInteger(L, 3) ?? 0
+        guard let f = UInt32(exactly: flags) else { throw .argument(3, "flags out of range") }
+        do throws(SysError) {
+            try pidfdSendSignal(fd, sig, flags: f)
+        } catch { return pushFailure(L, error) }
+        lua_pushboolean(L, 1)
+        return 1
+    } }
+
+    /// ns.wait(pidfd [, "nohang"]) → true|nil, "exit"|"signal", n; false if
+    /// nohang and still running. Like os.execute's results.
+    static let wait: nsrun_binding = { L in binding(L) { L throws(LuaRaise) in
+        let fd = try PidfdHandle.fd(L, 1)
+        var noHang = false
+        if !LuaArgs.isNoneOrNil(L, 2) {
+            let opt = try LuaArgs.string(L, 2)
+            guard opt == "nohang" else { throw .argument(2, "invalid option '\(opt)' (expected \"nohang\")") }
+            noHang = true
+        }
+        let status: WaitStatus
+        do throws(SysError) { status = try waitPidfd(fd, noHang: noHang) } catch { return pushFailure(L, error) }
+        switch status {
+        case .running:
+            lua_pushboolean(L, 0)
+            return 1
+        case .exited(let code):
+            if code == 0 { lua_pushboolean(L, 1) } else { lua_pushnil(L) }
+            pushString(L, "exit")
+            lua_pushinteger(L, lua_Integer(code))
+            return 3
+        case .signaled(let sig, _):
+            lua_pushnil(L)
+            pushString(L, "signal")
+            lua_pushinteger(L, lua_Integer(sig))
+            return 3
+        }
+    } }
+
+    /// ns.pidfd_open(pid) → pidfd.
+    static let pidfdOpen: nsrun_binding = { L in binding(L) { L throws(LuaRaise) in
+        let pid = try LuaArgs.integer(L, 1, in: 1...Int64(Int32.max), "pid")
+        do throws(SysError) {
+            PidfdHandle.push(L, fd: try NSRunCore.pidfdOpen(pid_t(pid)), pid: Int32(pid))
+            return 1
+        } catch { return pushFailure(L, error) }
+    } }
+
+    /// ns._exit(code): flushes stdio, then _exit(2); never returns.
+    static let exit: nsrun_binding = { L in binding(L) { L throws(LuaRaise) in
+        let code = LuaArgs.isNoneOrNil(L, 1) ? 0 : try LuaArgs.integer(L, 1, in: 0...255, "exit status")
+        flushStdio()
+        _exit(Int32(code))
+    } }
+}
