@@ -26,6 +26,7 @@ let package = Package(
         // The thin command.
         .executableTarget(name: "nsrun", dependencies: ["NSRunLua"]),
         .testTarget(name: "NSRunCoreTests", dependencies: ["NSRunCore"]),
+        .testTarget(name: "NSRunLuaTests", dependencies: ["NSRunLua"]),
         .testTarget(name: "NSRunTests", dependencies: ["nsrun"]),
     ]
 )

@@ -4,6 +4,9 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
+
+static int argerror(lua_State *L, int arg, const char *msg);
 
 /* Function pointers are stored as light userdata: on every Linux ABI nsrun
  * builds for, code and data pointers have the same size and representation. */
@@ -16,16 +19,31 @@ static int trampoline(lua_State *L)
         return n;
     if (n == NSRUN_RAISE)
         return lua_error(L);
-    /* luaL_argerror copies the message before raising, and names the
-     * function (and adjusts the index for method calls) as Lua's own
-     * libraries do. */
-    return luaL_argerror(L, -1 - n, lua_tostring(L, -1));
+    return argerror(L, -1 - n, lua_tostring(L, -1));
 }
 
-void nsrun_lua_pushbinding(lua_State *L, nsrun_binding fn)
+/* As luaL_argerror, but naming the binding by its registered name; a method
+ * call (pidfd:wait()) does not count self, as in Lua's own libraries.
+ * luaL_error copies the message before raising. */
+static int argerror(lua_State *L, int arg, const char *msg)
+{
+    const char *name = lua_tostring(L, lua_upvalueindex(2));
+    lua_Debug ar;
+
+    if (lua_getstack(L, 0, &ar) && lua_getinfo(L, "n", &ar) &&
+        ar.namewhat != NULL && strcmp(ar.namewhat, "method") == 0) {
+        arg--;
+        if (arg == 0)
+            return luaL_error(L, "calling '%s' on bad self (%s)", name, msg);
+    }
+    return luaL_error(L, "bad argument #%d to '%s' (%s)", arg, name, msg);
+}
+
+void nsrun_lua_pushbinding(lua_State *L, nsrun_binding fn, const char *name)
 {
     lua_pushlightuserdata(L, (void *)(uintptr_t)fn);
-    lua_pushcclosure(L, trampoline, 1);
+    lua_pushstring(L, name);
+    lua_pushcclosure(L, trampoline, 2);
 }
 
 /* As lua.c's msghandler: stringify non-string errors, append a traceback. */

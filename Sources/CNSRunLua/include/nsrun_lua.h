@@ -25,9 +25,10 @@ typedef int (*nsrun_binding)(lua_State *_Nonnull L);
 #define NSRUN_RAISE (-1)
 static inline int nsrun_argerr_status(int arg) { return -1 - arg; }
 
-/* Pushes `fn` as a Lua function behind the trampoline, with `fn` stored as
- * the closure's upvalue 1, plus `nup` more upvalues taken from the stack. */
-void nsrun_lua_pushbinding(lua_State *L, nsrun_binding fn);
+/* Pushes `fn` as a Lua function behind the trampoline: upvalue 1 holds `fn`,
+ * upvalue 2 its registered `name`, which argument errors always use (Lua's
+ * luaL_argerror would say 'nsrun.clone' under pcall and 'clone' outside). */
+void nsrun_lua_pushbinding(lua_State *L, nsrun_binding fn, const char *name);
 
 /* Runs the function at stack index -(nargs+1) with nargs arguments under
  * lua_pcall with a message handler that appends a traceback. Returns the
@@ -48,6 +49,7 @@ static inline int nsrun_lua_registryindex(void) { return LUA_REGISTRYINDEX; }
 static inline int nsrun_lua_upvalueindex(int i) { return lua_upvalueindex(i); }
 static inline void nsrun_lua_remove(lua_State *L, int i) { lua_remove(L, i); }
 static inline const char *nsrun_lua_release(void) { return LUA_RELEASE; }
+static inline const char *nsrun_lua_filehandle(void) { return LUA_FILEHANDLE; }
 static inline int nsrun_lua_isinteger(lua_State *L, int i) { return lua_isinteger(L, i); }
 
 #pragma clang assume_nonnull end

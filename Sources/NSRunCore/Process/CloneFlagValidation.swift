@@ -48,8 +48,20 @@ extension CloneFlags {
             if flags.contains(.thread) { return "CLONE_THREAD is refused: nsrun creates processes, not threads" }
             if flags.contains(.sighand) { return "CLONE_SIGHAND is refused: the child would share the caller's signal handlers" }
         }
-        // The kernel's own EINVAL combinations (kernel/fork.c copy_process and
-        // clone3_args_valid), refused up front on every kernel.
+        if let why = kernelRefusal(flags) { return why }
+        // nsrun always asks for a pidfd, which clone3 refuses beside
+        // CLONE_DETACHED; the flag has been ignored since Linux 2.6.2 anyway.
+        if flags.contains(.detached) { return "CLONE_DETACHED is refused: it is ignored by clone and rejected by clone3" }
+        if kind == .callback && flags.contains(.vm) && !CloneFlags.needClone3.isDisjoint(with: flags) {
+            return "\(flags.intersection(.needClone3).description) needs clone3, and the CLONE_VM|CLONE_VFORK path uses the legacy clone"
+        }
+        return nil
+    }
+
+    /// The combinations the kernel itself answers with EINVAL (kernel/fork.c
+    /// copy_process and clone3_args_valid), so nsrun refuses them up front on
+    /// every kernel, with a reason instead of a bare EINVAL. Pure logic.
+    public static func kernelRefusal(_ flags: CloneFlags) -> String? {
         let pairs: [(CloneFlags, CloneFlags, String)] = [
             (.thread, .sighand, "CLONE_THREAD needs CLONE_SIGHAND"),
             (.sighand, .vm, "CLONE_SIGHAND needs CLONE_VM"),
@@ -70,12 +82,6 @@ extension CloneFlags {
         ]
         for (pair, why) in conflicts where flags.isSuperset(of: pair) {
             return why
-        }
-        // nsrun always asks for a pidfd, which clone3 refuses beside
-        // CLONE_DETACHED; the flag has been ignored since Linux 2.6.2 anyway.
-        if flags.contains(.detached) { return "CLONE_DETACHED is refused: it is ignored by clone and rejected by clone3" }
-        if kind == .callback && flags.contains(.vm) && !CloneFlags.needClone3.isDisjoint(with: flags) {
-            return "\(flags.intersection(.needClone3).description) needs clone3, and the CLONE_VM|CLONE_VFORK path uses the legacy clone"
         }
         return nil
     }

@@ -69,7 +69,9 @@ public func execSearchingPath(argv: [String], env: [String]) -> SysError {
 
 /// The first candidate for `name` that is an executable regular file, for
 /// paths that must resolve before a clone (the CLONE_VM child cannot search).
+/// A name with a slash is returned as it is, so the exec reports its own errno.
 public func resolveExecutable(_ name: String) -> String? {
+    if name.contains("/") { return name }
     for candidate in execCandidates(name, searchPath: getenv("PATH").map { String(cString: $0) }) {
         var st = stat()
         if stat(candidate, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, access(candidate, X_OK) == 0 {

@@ -48,16 +48,16 @@ enum PidfdHandle {
     /// The metatable: methods fd, pid, close, signal, wait; __gc, __close, __tostring.
     static func register(_ L: LuaState) {
         luaL_newmetatable(L, metatable)
-        nsrun_lua_pushbinding(L) { L in PidfdHandle.close(L) }
+        nsrun_lua_pushbinding(L, { L in PidfdHandle.close(L) }, "__gc")
         LuaTable.setField(L, -2, "__gc")
-        nsrun_lua_pushbinding(L) { L in PidfdHandle.close(L) }
+        nsrun_lua_pushbinding(L, { L in PidfdHandle.close(L) }, "__close")
         LuaTable.setField(L, -2, "__close")
-        nsrun_lua_pushbinding(L) { L in
+        nsrun_lua_pushbinding(L, { L in
             if let b = PidfdHandle.box(L, 1) {
                 pushString(L, b.pointee.fd >= 0 ? "pidfd \(b.pointee.fd) (pid \(b.pointee.pid))" : "pidfd (closed, pid \(b.pointee.pid))")
             } else { lua_pushnil(L) }
             return 1
-        }
+        }, "__tostring")
         LuaTable.setField(L, -2, "__tostring")
         nsrun_lua_newtable(L)
         let methods: [(String, nsrun_binding)] = [
@@ -71,7 +71,7 @@ enum PidfdHandle {
             ("wait", ProcessModule.wait),
         ]
         for (name, fn) in methods {
-            nsrun_lua_pushbinding(L, fn)
+            nsrun_lua_pushbinding(L, fn, name)
             LuaTable.setField(L, -2, name)
         }
         LuaTable.setField(L, -2, "__index")

@@ -63,6 +63,7 @@ public enum NSRunCommand {
 
     public static func main(_ argv: [String]) -> Int32 {
         let program = argv.first ?? "nsrun"
+        unblockAllSignals()
         switch Invocation.parse(Array(argv.dropFirst())) {
         case .help:
             print(usage)

@@ -22,7 +22,7 @@ public final class LuaHost {
     public init?() {
         guard let L = luaL_newstate() else { return nil }
         self.L = L
-        guard nsrun_lua_openlibs(L) == LUA_OK else { lua_close(L); return nil }
+        guard nsrun_lua_openlibs(L) == LUA_OK, IOCloexec.install(L) else { lua_close(L); return nil }
         registerNS()
     }
 
@@ -37,7 +37,7 @@ public final class LuaHost {
         let globals = lua_gettop(L)
         for m in LuaHost.modules {
             for (name, fn) in m.functions {
-                nsrun_lua_pushbinding(L, fn)
+                nsrun_lua_pushbinding(L, fn, name)
                 publish(name, ns: ns, globals: globals, global: m.globals.contains(name))
             }
             for (name, value) in m.constants {

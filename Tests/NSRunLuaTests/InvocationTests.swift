@@ -1,0 +1,20 @@
+import Testing
+@testable import NSRunLua
+
+@Test func commandLineParsesLikeLua() {
+    #expect(Invocation.parse(["r.lua", "a", "-e"]) == .run(script: "r.lua", args: ["a", "-e"]))
+    #expect(Invocation.parse(["-", "x"]) == .run(script: "-", args: ["x"]))
+    #expect(Invocation.parse(["-e", "return 1", "a"]) == .chunk("return 1", args: ["a"]))
+    #expect(Invocation.parse(["--check", "a.lua", "b.lua"]) == .check(["a.lua", "b.lua"]))
+    #expect(Invocation.parse(["--", "-weird.lua"]) == .run(script: "-weird.lua", args: []))
+    #expect(Invocation.parse(["--version"]) == .version)
+    #expect(Invocation.parse(["--help"]) == .help)
+}
+
+@Test func usageErrorsNameTheProblem() {
+    #expect(Invocation.parse([]) == .usageError("no script given"))
+    #expect(Invocation.parse(["--frob"]) == .usageError("unknown option '--frob'"))
+    #expect(Invocation.parse(["-e"]) == .usageError("'-e' needs an argument"))
+    #expect(Invocation.parse(["--check"]) == .usageError("no script given"))
+    #expect(Invocation.parse(["--"]) == .usageError("no script given"))
+}

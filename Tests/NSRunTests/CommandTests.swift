@@ -1,0 +1,159 @@
+import Foundation
+import Testing
+
+/// The command of DESIGN.md 5, through the built binary.
+@Suite struct CommandTests {
+    @Test func versionAndHelp() throws {
+        let v = try nsrun("--version")
+        #expect(v.status == 0 && v.stdout.hasPrefix("nsrun 0.1.0 (Lua 5.4"))
+        let h = try nsrun("--help")
+        #expect(h.status == 0 && h.stdout.contains("usage: nsrun"))
+        for option in ["-e CHUNK", "--check", "--version", "--help"] { #expect(h.stdout.contains(option), "\(option)") }
+    }
+
+    @Test func usageErrorsExit2WithOneLine() throws {
+        for args in [["--frobnicate"], [], ["-e"], ["--check"]] {
+            let r = try run([Paths.nsrun] + args)
+            #expect(r.status == 2, "\(args)")
+            #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.hasPrefix("nsrun: "), "\(args): \(r.stderr)")
+        }
+    }
+
+    @Test func scriptGetsArgAndDots() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nsrun-args-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = dir.appendingPathComponent("s.lua")
+        try "print(arg[0], arg[1], arg[2], #arg, select('#', ...), ...)".write(to: script, atomically: true, encoding: .utf8)
+        let r = try nsrun(script.path, "a", "b c")
+        #expect(r.status == 0)
+        #expect(r.stdout == "\(script.path)\ta\tb c\t2\t2\ta\tb c\n")
+    }
+
+    @Test func chunkAndStdin() throws {
+        let e = try nsrun("-e", "print(...) return 7", "x", "y")
+        #expect(e.status == 7 && e.stdout == "x\ty\n")
+        let s = try nsrun("-", "z", stdin: "print(arg[0], ...) return 3")
+        #expect(s.status == 3 && s.stdout == "-\tz\n")
+    }
+
+    @Test(arguments: [("return 0", 0), ("return 42", 42), ("return true", 0), ("return false", 1),
+                      ("", 0), ("os.exit(5)", 5), ("os.exit(true)", 0), ("error('x')", 1), ("return 300", 1)])
+    func exitStatuses(chunk: String, status: Int32) throws {
+        #expect(try nsrun("-e", chunk).status == status)
+    }
+
+    @Test func uncaughtErrorPrintsMessageAndTraceback() throws {
+        let r = try nsrun("-e", "local function f() error('went wrong') end f()")
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("nsrun: (command line):1: went wrong\nstack traceback:"))
+        let bad = try nsrun("-e", "clone(CLONE_VM, function() end)")
+        #expect(bad.stderr.contains("bad argument #1 to 'clone' (CLONE_VM needs CLONE_VFORK)"))
+    }
+
+    @Test func checkCompilesWithoutRunning() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nsrun-check-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let marker = dir.appendingPathComponent("ran")
+        let good = dir.appendingPathComponent("good.lua"), bad = dir.appendingPathComponent("bad.lua")
+        try "io.open('\(marker.path)', 'w'):close()".write(to: good, atomically: true, encoding: .utf8)
+        try "local x = = 1".write(to: bad, atomically: true, encoding: .utf8)
+        #expect(try nsrun("--check", good.path).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: marker.path), "--check ran the script")
+        let r = try nsrun("--check", good.path, bad.path)
+        #expect(r.status == 1 && r.stderr.contains("bad.lua:1:"))
+        let missing = try nsrun("/nonexistent/script.lua")
+        #expect(missing.status == 1 && missing.stderr.contains("cannot open /nonexistent/script.lua"))
+    }
+
+    @Test func outputBeforeACloneAppearsOnceThroughAPipe() throws {
+        // stdout to a file is fully buffered: without the flush before clone,
+        // the child's copy of the buffer would be written a second time.
+        let r = try nsrun("-e", """
+            io.write("before\\n"); print("also before")
+            local _, fd = clone(CLONE_NEWPID, function() io.write("child\\n") end)
+            ns.wait(fd)
+            local pid, fd2 = raw_clone(0)
+            if pid == 0 then io.write("raw child\\n"); ns._exit(0) end
+            ns.wait(fd2)
+            io.write("after\\n")
+            """)
+        #expect(r.status == 0)
+        #expect(r.stdout == "before\nalso before\nchild\nraw child\nafter\n")
+    }
+
+    @Test func childErrorsNameTheChild() throws {
+        let r = try nsrun("-e", "local _, fd = clone(CLONE_NEWPID, function() error('inside') end); return select(3, ns.wait(fd))")
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("nsrun: child 1: (command line):1: inside\nstack traceback:"), "\(r.stderr)")
+    }
+
+    @Test func signalsBlockedByTheCallerAreUnblockedIgnoredOnesKept() throws {
+        guard let python = Paths.which("python3") else { print("skipped: python3 is not installed"); return }
+        // The caller blocks SIGTERM and ignores SIGHUP (as nohup does), then execs nsrun.
+        let r = try run([python, "-c", """
+            import os, signal, sys
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+            signal.signal(signal.SIGHUP, signal.SIG_IGN)
+            os.execv(sys.argv[1], sys.argv[1:])
+            """, Paths.nsrun, "-e", "io.write(string.format('%s\\t%s', io.open('/proc/self/status'):read('a'):match('SigBlk:%s*(%x+)%s*SigIgn:%s*(%x+)')))"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let parts = r.stdout.split(separator: "\t")
+        #expect(parts.first.map { UInt64($0, radix: 16) } == 0, "SigBlk \(r.stdout)")
+        #expect(parts.last.map { UInt64($0, radix: 16)! & 1 } == 1, "SIGHUP stays ignored: \(r.stdout)")
+    }
+
+    @Test func theHostProcessHasOneThread() throws {
+        let r = try nsrun("-e", "io.write(io.open('/proc/self/status'):read('a'):match('Threads:%s*(%d+)'))")
+        #expect(r.stdout == "1")
+    }
+}
+
+/// Fault injection with strace: the clone3 → legacy clone fallback happens on
+/// ENOSYS only, and any other error is reported, never retried.
+@Suite struct FallbackTests {
+    static let strace = Paths.which("strace")
+
+    @Test func enosysFallsBackToLegacyClone() throws {
+        guard let strace = Self.strace else { print("skipped: strace is not installed"); return }
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("nsrun-strace-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let r = try run([strace, "-f", "-o", log, "-e", "trace=clone,clone3", "-e", "inject=clone3:error=ENOSYS",
+                         Paths.nsrun, "-e", """
+            local _, fd = assert(clone(CLONE_NEWPID | CLONE_NEWUTS, function() return getpid() == 1 and 0 or 1 end))
+            assert(ns.wait(fd))
+            local pid, fd2 = assert(raw_clone(0))
+            if pid == 0 then ns._exit(9) end
+            assert(select(3, ns.wait(fd2)) == 9)
+            local ok, msg, errno = clone(CLONE_NEWTIME, function() end)
+            assert(ok == nil and errno == ns.errno.ENOSYS and msg:find("needed for CLONE_NEWTIME"), msg)
+            print("fallback ok")
+            """])
+        let trace = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(r.status == 0, "\(r.stderr)\n\(trace)")
+        #expect(r.stdout == "fallback ok\n")
+        #expect(trace.contains("clone3(") && trace.contains("ENOSYS"), "clone3 was tried first")
+        let legacy = trace.split(separator: "\n").filter { $0.contains(" clone(") && $0.contains("CLONE_PIDFD") }
+        #expect(legacy.count == 2, "two legacy clones with CLONE_PIDFD:\n\(trace)")
+    }
+
+    @Test func epermIsReportedNotRetried() throws {
+        guard let strace = Self.strace else { print("skipped: strace is not installed"); return }
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("nsrun-strace-eperm-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let r = try run([strace, "-f", "-o", log, "-e", "trace=clone,clone3", "-e", "inject=clone3:error=EPERM",
+                         Paths.nsrun, "-e", """
+            local pid, msg, errno = clone(CLONE_NEWPID, function() end)
+            assert(pid == nil and errno == ns.errno.EPERM, tostring(msg))
+            assert(msg == "clone3 CLONE_PIDFD|CLONE_NEWPID: Operation not permitted", msg)
+            local pid2, msg2, errno2 = raw_clone(0)
+            assert(pid2 == nil and errno2 == ns.errno.EPERM, tostring(msg2))
+            print("eperm ok")
+            """])
+        let trace = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(r.status == 0, "\(r.stderr)\n\(trace)")
+        #expect(r.stdout == "eperm ok\n")
+        #expect(!trace.contains(" clone("), "EPERM must not fall back to the legacy clone:\n\(trace)")
+    }
+}

@@ -1,0 +1,50 @@
+-- The shape of the API: names, globals, constants, require.
+local T = require "testing"
+
+T.test("require 'nsrun' returns the ns table", function()
+  T.eq(require "nsrun", ns)
+end)
+
+T.test("the mission's functions are globals and ns members", function()
+  for _, name in ipairs({ "clone", "raw_clone", "pidfd_signal", "getpid", "gettid" }) do
+    T.eq(type(_G[name]), "function", name); T.eq(ns[name], _G[name], "ns." .. name)
+  end
+  for _, name in ipairs({ "wait", "pidfd_open", "execve", "execveat", "exec", "_exit" }) do
+    T.eq(type(ns[name]), "function", "ns." .. name)
+  end
+end)
+
+T.test("every CLONE_* constant has the seed's value, as ns.X and as a global", function()
+  local seed = {
+    CSIGNAL = 0xff, CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800,
+    CLONE_PIDFD = 0x1000, CLONE_PTRACE = 0x2000, CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000,
+    CLONE_THREAD = 0x10000, CLONE_NEWNS = 0x20000, CLONE_SYSVSEM = 0x40000, CLONE_SETTLS = 0x80000,
+    CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_CLEARTID = 0x200000, CLONE_DETACHED = 0x400000,
+    CLONE_UNTRACED = 0x800000, CLONE_CHILD_SETTID = 0x1000000, CLONE_NEWCGROUP = 0x2000000,
+    CLONE_NEWUTS = 0x4000000, CLONE_NEWIPC = 0x8000000, CLONE_NEWUSER = 0x10000000,
+    CLONE_NEWPID = 0x20000000, CLONE_NEWNET = 0x40000000, CLONE_IO = 0x80000000,
+    CLONE_CLEAR_SIGHAND = 0x100000000, CLONE_INTO_CGROUP = 0x200000000, CLONE_NEWTIME = 0x80,
+    CLONE_ARGS_SIZE_VER0 = 64, CLONE_ARGS_SIZE_VER1 = 80, CLONE_ARGS_SIZE_VER2 = 88,
+  }
+  for name, value in pairs(seed) do
+    T.eq(ns[name], value, "ns." .. name); T.eq(_G[name], value, name)
+    T.eq(math.type(ns[name]), "integer", name)
+  end
+  T.eq(ns.P_PIDFD, 3)
+end)
+
+T.test("ns.errno and ns.signals", function()
+  T.eq(ns.errno.EPERM, 1); T.eq(ns.errno.ENOENT, 2); T.eq(ns.errno.ESRCH, 3)
+  T.eq(ns.errno.ECHILD, 10); T.eq(ns.errno.EINVAL, 22); T.eq(ns.errno.ENOSYS, 38)
+  T.eq(ns.signals.SIGTERM, 15); T.eq(ns.signals.SIGKILL, 9)
+end)
+
+T.test("ns.version names nsrun and Lua", function()
+  assert(ns.version:match("^nsrun %d+%.%d+%.%d+ %(Lua 5%.4"), ns.version)
+end)
+
+T.test("arg and ... are set as lua(1) sets them", function()
+  T.eq(type(arg), "table"); assert(arg[0]:match("test_api%.lua$"), arg[0])
+end)
+
+os.exit(T.done())

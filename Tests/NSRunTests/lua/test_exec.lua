@@ -1,0 +1,90 @@
+-- ns.execve, ns.execveat, ns.exec.
+local T = require "testing"
+local E = ns.errno
+
+T.test("execve runs the program with argv and env", function()
+  local _, how, code = T.run_child(0, function()
+    return ns.execve("/bin/sh", { "sh", "-c", 'test "$0" = sh && test "$X" = y && exit 4' }, { "X=y" })
+  end)
+  T.eq(how, "exit"); T.eq(code, 4)
+end)
+
+T.test("execve env as a map, and nil keeps the environment", function()
+  T.eq(select(3, T.run_child(0, function() ns.execve("/bin/sh", { "sh", "-c", 'test "$K" = v' }, { K = "v" }); return 99 end)), 0)
+  T.eq(select(3, T.run_child(0, function() ns.execve("/bin/sh", { "sh", "-c", 'test -n "$PATH"' }); return 99 end)), 0)
+  -- An empty env: the shell's child sees only what sh exports itself (PWD).
+  T.eq(select(3, T.run_child(0, function()
+    ns.execve("/bin/sh", { "sh", "-c", 'test "$(/usr/bin/env | grep -v ^PWD=)" = ""' }, {}); return 99 end)), 0)
+end)
+
+T.test("execve failure is nil, message, errno", function()
+  local msg = T.fails(E.ENOENT, "execve", ns.execve("/nonexistent/x", { "x" }))
+  T.eq(msg, "execve /nonexistent/x: No such file or directory")
+  T.fails(E.EACCES, "directory", ns.execve("/tmp", { "tmp" }))
+end)
+
+T.test("exec searches PATH", function()
+  T.eq(select(3, T.run_child(0, function() ns.exec({ "sh", "-c", "exit 5" }); return 99 end)), 5)
+  local msg = T.fails(E.ENOENT, "exec", ns.exec({ "no-such-program-nsrun" }))
+  T.eq(msg, "exec no-such-program-nsrun: No such file or directory")
+end)
+
+T.test("execveat with AT_FDCWD and with AT_EMPTY_PATH on an fd", function()
+  T.eq(select(3, T.run_child(0, function()
+    ns.execveat(ns.AT_FDCWD, "/bin/sh", { "sh", "-c", "exit 6" }, nil, 0); return 99 end)), 6)
+  T.fails(E.ENOENT, "execveat", ns.execveat(ns.AT_FDCWD, "/nonexistent", { "x" }, nil, 0))
+  T.fails(E.EBADF, "bad dirfd", ns.execveat(999, "", { "x" }, nil, ns.AT_EMPTY_PATH))
+end)
+
+T.test("exec misuse raises", function()
+  T.raises("bad argument #2 to 'execve' (argv needs at least 1 element)", ns.execve, "/bin/true", {})
+  T.raises("bad argument #1 to 'execve' (string contains a NUL byte)", ns.execve, "/bin/true\0x", { "x" })
+  T.raises("'argv[2]': string contains a NUL byte", ns.execve, "/bin/true", { "x", "a\0b" })
+  T.raises("'argv[1]': string expected, got number", ns.execve, "/bin/true", { 1 })
+  T.raises("bad argument #1 to 'execve' (string expected, got number)", ns.execve, 1, { "x" })
+  T.raises("expected \"NAME=value\"", ns.execve, "/bin/true", { "x" }, { "novalue" })
+  T.raises("'env.K': string expected, got number", ns.execve, "/bin/true", { "x" }, { K = 1 })
+  T.raises("bad argument #1 to 'exec' (table expected, got string)", ns.exec, "ls")
+  T.raises("unknown execveat flags", ns.execveat, ns.AT_FDCWD, "/bin/true", { "x" }, nil, 1)
+  T.raises("dirfd out of range", ns.execveat, -200, "/bin/true", { "x" }, nil, 0)
+end)
+
+T.test("nsrun's own fds never reach an exec'd program (close-on-exec from birth)", function()
+  -- fds nsrun inherited without O_CLOEXEC from whoever started it are the
+  -- caller's business and do pass; everything nsrun opened must not.
+  local inherited = {}
+  local listing = io.popen("ls /proc/" .. getpid() .. "/fd")
+  for fd in listing:lines() do
+    local info = io.open("/proc/" .. getpid() .. "/fdinfo/" .. fd)
+    if info then
+      local flags = tonumber(info:read("a"):match("flags:%s*(%d+)"), 8)
+      info:close()
+      if flags & 0x80000 == 0 then inherited[tonumber(fd)] = true end
+    end
+  end
+  listing:close()
+  -- Files the recipe opens through Lua's io library are close-on-exec too.
+  local opened = assert(io.open("/etc/hostname"))
+  local piped = assert(io.popen("cat > /dev/null", "w"))
+  local _, holder = clone(0, function() ns.execve("/bin/sleep", { "sleep", "5" }) end)
+  local out = os.tmpname()
+  local _, how, code = T.run_child(0, function()
+    -- ls lists the fds it was given, plus the one it reads the listing with.
+    return ns.execve("/bin/sh", { "sh", "-c", "exec ls -l /proc/self/fd > " .. out })
+  end)
+  T.eq(code, 0)
+  local text = T.read(out)
+  os.remove(out)
+  assert(not text:find("pidfd", 1, true), "a pidfd leaked into the program:\n" .. text)
+  assert(not text:find("/etc/hostname", 1, true), "an io.open file leaked:\n" .. text)
+  for fd, target in text:gmatch("(%d+) %-> ([^\n]*)") do
+    fd = tonumber(fd)
+    local ls_own = target:match("^/proc/%d+/fd$")
+    if not inherited[fd] and not ls_own then error("fd " .. fd .. " reached the program:\n" .. text) end
+  end
+  assert(inherited[0] and inherited[1] and inherited[2], "stdio is inherited")
+  pidfd_signal(holder, "KILL"); ns.wait(holder)
+  opened:close(); piped:close()
+end)
+
+os.exit(T.done())

@@ -1,0 +1,172 @@
+-- clone, raw_clone, getpid, gettid, ns.wait, ns._exit through the binary.
+local T = require "testing"
+local E = ns.errno
+
+T.test("getpid and gettid are the kernel's pid of this process", function()
+  local stat = T.read("/proc/self/stat")
+  T.eq(getpid(), tonumber(stat:match("^(%d+)")), "getpid")
+  T.eq(gettid(), getpid(), "gettid in a single-threaded host")
+  T.eq(ns.getpid, getpid, "ns.getpid is the global")
+end)
+
+T.test("the host has exactly one thread", function()
+  T.eq(T.read("/proc/self/status"):match("Threads:%s*(%d+)"), "1", "Threads")
+end)
+
+T.test("clone(CLONE_NEWPID|CLONE_NEWUTS): the child is pid 1 and the host hostname is unchanged", function()
+  local host = assert(ns.gethostname())
+  local ok, how, code = T.run_child(CLONE_NEWPID | CLONE_NEWUTS, function()
+    if getpid() ~= 1 then return 10 end
+    assert(ns.sethostname("nsrun-test-child"))
+    if ns.gethostname() ~= "nsrun-test-child" then return 11 end
+    return 0
+  end)
+  T.eq(ok, true, "child result " .. tostring(how) .. " " .. tostring(code))
+  T.eq(ns.gethostname(), host, "host hostname")
+end)
+
+T.test("clone passes extra arguments to fn", function()
+  local _, how, code = T.run_child(0, function(a, b) return a + b end, 40, 2)
+  T.eq(how, "exit"); T.eq(code, 42, "exit code")
+end)
+
+T.test("clone returns pid and a pidfd whose pid matches", function()
+  local pid, pidfd = clone(0, function() return 0 end)
+  T.eq(math.type(pid), "integer"); T.eq(pidfd:pid(), pid, "pidfd:pid()")
+  T.eq(math.type(pidfd:fd()), "integer")
+  assert(tostring(pidfd):match("^pidfd %d+ %(pid %d+%)$"), tostring(pidfd))
+  assert(ns.wait(pidfd))
+  pidfd:close()
+  T.raises("pidfd is closed", function() return pidfd:fd() end)
+  assert(tostring(pidfd):match("closed"))
+end)
+
+T.test("the child's return value is its exit status", function()
+  local cases = {
+    { function() return 42 end, nil, "exit", 42 },
+    { function() return true end, true, "exit", 0 },
+    { function() end, true, "exit", 0 },
+    { function() return false end, nil, "exit", 1 },
+    { function() return 255 end, nil, "exit", 255 },
+    { function() return 256 end, nil, "exit", 1 },
+    { function() error("deliberate") end, nil, "exit", 1 },
+    { function() ns._exit(7) end, nil, "exit", 7 },
+    { function() os.exit(9) end, nil, "exit", 9 },
+    { function() pidfd_signal(assert(ns.pidfd_open(getpid())), "KILL") end, nil, "signal", 9 },
+  }
+  for i, c in ipairs(cases) do
+    local a, b, n = T.run_child(0, c[1])
+    T.eq(a, c[2], "case " .. i .. " first"); T.eq(b, c[3], "case " .. i .. " how"); T.eq(n, c[4], "case " .. i .. " code")
+  end
+end)
+
+T.test("clone with a table mirrors clone3: flags and exit_signal", function()
+  local pid, pidfd = assert(clone({ flags = CLONE_NEWUTS, exit_signal = "WINCH" }, function() return 3 end))
+  local _, how, code = ns.wait(pidfd)
+  T.eq(how, "exit"); T.eq(code, 3)
+  local _, fd2 = assert(clone({ flags = 0, exit_signal = 0 }, function() return 4 end))
+  T.eq(select(3, ns.wait(fd2)), 4, "exit_signal 0 child is still reaped")
+end)
+
+T.test("clone misuse raises and names the argument", function()
+  local f = function() end
+  T.raises("bad argument #1 to 'clone' (CLONE_VM needs CLONE_VFORK)", clone, CLONE_VM, f)
+  T.raises("CLONE_THREAD is refused", clone, CLONE_THREAD | CLONE_SIGHAND | CLONE_VM | CLONE_VFORK, f)
+  T.raises("CLONE_SIGHAND is refused", clone, CLONE_SIGHAND | CLONE_VM | CLONE_VFORK, f)
+  T.raises("CLONE_SETTLS is refused", clone, CLONE_SETTLS, f)
+  T.raises("CLONE_PARENT_SETTID is refused", clone, CLONE_PARENT_SETTID, f)
+  T.raises("CLONE_CHILD_SETTID is refused", clone, CLONE_CHILD_SETTID, f)
+  T.raises("CLONE_CHILD_CLEARTID is refused", clone, CLONE_CHILD_CLEARTID, f)
+  T.raises("signal bits 0x11", clone, 17, f)
+  T.raises("CLONE_NEWUSER cannot be combined with CLONE_FS", clone, CLONE_NEWUSER | CLONE_FS, f)
+  T.raises("CLONE_NEWNS cannot be combined with CLONE_FS", clone, CLONE_NEWNS | CLONE_FS, f)
+  T.raises("CLONE_NEWIPC cannot be combined with CLONE_SYSVSEM", clone, CLONE_NEWIPC | CLONE_SYSVSEM, f)
+  T.raises("unknown clone flag bits", clone, 1 << 40, f)
+  T.raises("bad argument #1 to 'clone' (flags (integer or table) expected, got string)", clone, "0", f)
+  T.raises("number has no integer representation", clone, 1.5, f)
+  T.raises("number has no integer representation", clone, 0/0, f)
+  T.raises("bad argument #2 to 'clone' (function expected, got no value)", clone, 0)
+  T.raises("unknown clone argument 'flag'", clone, { flag = 0 }, f)
+  T.raises("'exit_signal': unknown signal name 'NOPE'", clone, { exit_signal = "NOPE" }, f)
+  T.raises("'exit_signal': signal 99 out of range", clone, { exit_signal = 99 }, f)
+  T.raises("may only exec: pass an argv table, got function", clone, CLONE_VM | CLONE_VFORK, f)
+end)
+
+T.test("a float with an exact integer value is accepted as flags", function()
+  local _, _, code = T.run_child(0.0, function() return 5 end)
+  T.eq(code, 5)
+end)
+
+T.test("clone into a cgroup fd that is no cgroup gives nil, message, EBADF", function()
+  local _, holder = clone(0, function() return 0 end)
+  local fd = holder:fd()
+  local msg = T.fails(E.EBADF, "clone", clone({ flags = 0, cgroup = fd }, function() return 0 end))
+  assert(msg:match("^clone3 "), msg)
+  ns.wait(holder)
+end)
+
+T.test("raw_clone returns 0 in the child and the pid in the parent", function()
+  local marker = os.tmpname()
+  local pid, pidfd = raw_clone(0)
+  if pid == 0 then
+    local f = io.open(marker, "w"); f:write(getpid()); f:close()
+    ns._exit(5)
+  end
+  local _, how, code = ns.wait(pidfd)
+  T.eq(how, "exit"); T.eq(code, 5)
+  T.eq(tonumber(T.read(marker)), pid, "child's own getpid")
+  os.remove(marker)
+end)
+
+T.test("raw_clone(CLONE_NEWPID): getpid is 1 in the child", function()
+  local pid, pidfd = raw_clone(CLONE_NEWPID)
+  if pid == 0 then ns._exit(getpid() == 1 and 0 or 1) end
+  T.eq(ns.wait(pidfd), true)
+end)
+
+T.test("raw_clone misuse raises", function()
+  T.raises("bad argument #1 to 'raw_clone' (CLONE_VM is refused by raw_clone", raw_clone, CLONE_VM)
+  T.raises("CLONE_SETTLS is refused", raw_clone, CLONE_SETTLS)
+  T.raises("CLONE_CHILD_CLEARTID is refused", raw_clone, CLONE_CHILD_CLEARTID)
+  T.raises("CLONE_THREAD needs CLONE_SIGHAND", raw_clone, CLONE_THREAD)
+  T.raises("CLONE_SIGHAND needs CLONE_VM", raw_clone, CLONE_SIGHAND)
+  T.raises("flags (integer or table) expected, got no value", raw_clone)
+end)
+
+T.test("CLONE_VM|CLONE_VFORK execs on its own stack", function()
+  local pid, pidfd = assert(clone(CLONE_VM | CLONE_VFORK, { "sh", "-c", "exit 6" }))
+  T.eq(select(3, ns.wait(pidfd)), 6)
+  local _, fd2 = assert(clone(CLONE_VM | CLONE_VFORK | CLONE_NEWUTS, { "/bin/true" }))
+  T.eq(ns.wait(fd2), true)
+  local _, fd3 = assert(clone(CLONE_VM | CLONE_VFORK, { "sh", "-c", 'test "$A" = b' }, { A = "b" }))
+  T.eq(ns.wait(fd3), true, "env passed")
+end)
+
+T.test("CLONE_VM|CLONE_VFORK exec failure is nil, message, errno and leaves no child", function()
+  T.fails(E.ENOENT, "missing program", clone(CLONE_VM | CLONE_VFORK, { "/nonexistent/prog" }))
+  local plain = os.tmpname()  -- mode 0600: not executable
+  local msg = T.fails(E.EACCES, "not executable", clone(CLONE_VM | CLONE_VFORK, { plain }))
+  T.eq(msg, "execve " .. plain .. ": Permission denied", "message")
+  os.remove(plain)
+  T.raises("needs clone3", clone, CLONE_VM | CLONE_VFORK | CLONE_NEWTIME, { "/bin/true" })
+end)
+
+T.test("ns._exit misuse raises", function()
+  T.raises("exit status out of range 0..255", ns._exit, 256)
+  T.raises("number expected, got string", ns._exit, "1")
+end)
+
+T.test("output written before a clone appears once", function()
+  local out = os.tmpname()
+  local f = assert(io.open(out, "w"))
+  io.output(f)
+  io.write("before clone\n")  -- buffered in the parent's FILE
+  local _, pidfd = clone(0, function() io.write("child\n"); return 0 end)
+  ns.wait(pidfd)
+  io.write("after\n")
+  io.close(f); io.output(io.stdout)
+  T.eq(T.read(out), "before clone\nchild\nafter\n", "file contents")
+  os.remove(out)
+end)
+
+os.exit(T.done())

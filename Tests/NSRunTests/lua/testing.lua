@@ -1,0 +1,65 @@
+-- A tiny test harness for Lua-level tests run by the built nsrun.
+-- Each test proves one fact; the file ends with "N passed, N failed" and
+-- returns non-zero when anything failed.
+local T = { passed = 0, failed = 0, skipped = 0 }
+
+function T.test(name, fn)
+  local ok, err = xpcall(fn, debug.traceback)
+  if ok then
+    T.passed = T.passed + 1
+    print("ok - " .. name)
+  elseif type(err) == "string" and err:match("^SKIP: ") then
+    T.skipped = T.skipped + 1
+    print("skipped: " .. name .. ": " .. err:sub(7))
+  else
+    T.failed = T.failed + 1
+    print("not ok - " .. name .. "\n" .. tostring(err))
+  end
+end
+
+function T.skip(reason) error("SKIP: " .. reason, 0) end
+
+function T.eq(got, want, what)
+  if got ~= want then
+    error(("%s: expected %s, got %s"):format(what or "value", tostring(want), tostring(got)), 2)
+  end
+end
+
+--- Asserts that fn(...) raises an error whose message contains `pattern` (plain).
+function T.raises(pattern, fn, ...)
+  local ok, err = pcall(fn, ...)
+  if ok then error("expected an error containing '" .. pattern .. "', got none", 2) end
+  if not tostring(err):find(pattern, 1, true) then
+    error(("expected an error containing '%s', got '%s'"):format(pattern, tostring(err)), 2)
+  end
+end
+
+--- Asserts the nil, message, errno shape with the given errno.
+function T.fails(errno, what, a, b, c)
+  if a ~= nil then error(what .. ": expected nil, message, errno; got " .. tostring(a), 2) end
+  if type(b) ~= "string" then error(what .. ": message is " .. type(b), 2) end
+  if c ~= errno then error(("%s: expected errno %s, got %s (%s)"):format(what, tostring(errno), tostring(c), b), 2) end
+  return b
+end
+
+--- Runs fn in a clone child with `flags` and returns ns.wait's three results.
+function T.run_child(flags, fn, ...)
+  local pid, pidfd = assert(clone(flags, fn, ...))
+  local a, b, c = ns.wait(pidfd)
+  pidfd:close()
+  return a, b, c
+end
+
+function T.read(path)
+  local f = assert(io.open(path))
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
+function T.done()
+  print(("%d passed, %d failed, %d skipped"):format(T.passed, T.failed, T.skipped))
+  return T.failed == 0 and 0 or 1
+end
+
+return T
