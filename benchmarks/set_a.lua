@@ -1,0 +1,31 @@
+-- set_a.lua — "set A" through nsrun's primitives: the same sandbox as
+-- benchmarks/floor.c, so the two can be timed against each other.
+--
+-- Contract:
+--   One sandbox: clone with CLONE_PIDFD|NEWPID|NEWNS|NEWUTS|NEWIPC; in the
+--   child, make / recursively private (so the fresh /proc does not leak to
+--   the host's mount tree), mount proc on /proc nosuid,nodev,noexec, exec
+--   /bin/true; the parent waits on the pidfd and insists on exit status 0.
+--   Usage: nsrun benchmarks/set_a.lua [N]   N sandboxes in sequence (default 1)
+--   Output: nothing on success; an assertion message and non-zero exit on
+--   failure. Needs root.
+
+local n = math.tointeger(tonumber((...) or "1"))
+assert(n and n >= 1, "set_a.lua: count must be an integer >= 1")
+
+local FLAGS = CLONE_PIDFD | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC
+local PROC_FLAGS = ns.MS_NOSUID | ns.MS_NODEV | ns.MS_NOEXEC
+
+local function child()
+  assert(ns.mount(nil, "/", nil, ns.MS_REC | ns.MS_PRIVATE, nil))
+  assert(ns.mount("proc", "/proc", "proc", PROC_FLAGS, nil))
+  ns.execve("/bin/true", { "true" })
+  return 127 -- execve returned: it failed
+end
+
+for _ = 1, n do
+  local _, pidfd = clone(FLAGS, child)
+  local ok, how, status = ns.wait(pidfd)
+  assert(ok and how == "exit" and status == 0,
+    ("set_a.lua: sandbox ended with %s %s"):format(tostring(how), tostring(status)))
+end
