@@ -72,6 +72,16 @@ public func rawClone(_ request: CloneRequest) throws(CloneError) -> CloneSide {
     return try cloneForkSemantics(request)
 }
 
+/// clone3(2) with fork semantics (no stack in `args`): the child's pid in the
+/// parent, 0 in the child, -1 with errno on failure. `size` is one of
+/// `CloneArgsSize`'s published sizes. The caller must not set CLONE_VM (the
+/// child would run on the caller's stack) and must flush stdio first.
+/// Exposed for callers that build their own argument block; `rawClone` is
+/// the checked entry point.
+public func clone3(_ args: inout CloneArgs, size: Int) -> pid_t {
+    nsrun_sys_clone3(&args, size)
+}
+
 /// The shared fork-semantics path behind `rawClone` and `cloneCallback`,
 /// after each has validated the flags for its own entry point.
 func cloneForkSemantics(_ request: CloneRequest) throws(CloneError) -> CloneSide {
@@ -79,7 +89,7 @@ func cloneForkSemantics(_ request: CloneRequest) throws(CloneError) -> CloneSide
     var pidfd: Int32 = -1
     var args = request.args(pidfdSlot: &pidfd)
     let size = CloneArgsSize.needed(for: args)
-    var pid = nsrun_sys_clone3(&args, size)
+    var pid = clone3(&args, size: size)
     if pid < 0 {
         let err = Glibc.errno
         guard err == ENOSYS else {

@@ -71,6 +71,16 @@ T.test("sethostname in a new UTS namespace; the host keeps its name", function()
   T.eq(ns.gethostname(), host)
 end)
 
+T.test("sethostname without the capability over the UTS namespace gives EPERM", function()
+  -- A new user namespace has no power over the host's UTS namespace.
+  T.eq(T.run_child(CLONE_NEWUSER, function()
+    local msg = T.fails(E.EPERM, "sethostname", ns.sethostname("nope"))
+    T.eq(msg, "sethostname nope: Operation not permitted")
+    T.fails(E.EPERM, "mount", ns.mount("tmpfs", "/tmp", "tmpfs", 0))
+    return 0
+  end), true)
+end)
+
 T.test("sethostname misuse raises", function()
   T.raises("hostname longer than 64 bytes", ns.sethostname, string.rep("a", 65))
   T.raises("string contains a NUL byte", ns.sethostname, "a\0b")
