@@ -14,7 +14,8 @@ public final class LuaHost {
     /// Every module, one per concern; the `ns` table is their union.
     static let modules: [LuaModule] = [
         ConstantsModule.module, ProcessModule.module, ExecModule.module,
-        MountModule.module, IdentityModule.module,
+        MountModule.module, IdentityModule.module, NamespaceModule.module,
+        FDModule.module, NetModule.module,
     ]
 
     /// A fresh state with the standard libraries and `ns`. nil when the state
