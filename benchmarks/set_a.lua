@@ -24,7 +24,7 @@ local function child()
 end
 
 for _ = 1, n do
-  local _, pidfd = clone(FLAGS, child)
+  local _, pidfd <close> = assert(clone(FLAGS, child))
   local ok, how, status = ns.wait(pidfd)
   assert(ok and how == "exit" and status == 0,
     ("set_a.lua: sandbox ended with %s %s"):format(tostring(how), tostring(status)))

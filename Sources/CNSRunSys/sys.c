@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -72,8 +73,9 @@ int nsrun_sys_waitid_pidfd(int pidfd, int options, int *code, int *status,
     int ret;
 
     do {
-        /* __WALL: children whose exit signal is not SIGCHLD (CLONE_PARENT,
-         * exit_signal=) are reaped too. */
+        /* __WALL: children whose exit signal is not SIGCHLD (clone with
+         * exit_signal=) are reaped too. A CLONE_PARENT child is the
+         * caller's sibling, not its child: waiting for it gives ECHILD. */
         ret = waitid((idtype_t)P_PIDFD, (id_t)pidfd, &info, options | __WALL);
     } while (ret < 0 && errno == EINTR);
     if (ret < 0)
@@ -98,4 +100,66 @@ void nsrun_sys_flush_stdio(void)
 char **nsrun_sys_environ(void)
 {
     return environ;
+}
+
+#ifndef __NR_openat2
+#define __NR_openat2 437
+#endif
+
+int nsrun_sys_openat2(int dirfd, const char *path, uint64_t flags,
+                      uint64_t mode, uint64_t resolve)
+{
+    /* struct open_how (include/uapi/linux/openat2.h): three u64 fields. */
+    struct {
+        uint64_t flags;
+        uint64_t mode;
+        uint64_t resolve;
+    } how = { flags, mode, resolve };
+
+    return (int)syscall(__NR_openat2, dirfd, path, &how, sizeof how);
+}
+
+int nsrun_sys_unshare(int flags)
+{
+    return unshare(flags);
+}
+
+int nsrun_sys_setns(int fd, int nstype)
+{
+    return setns(fd, nstype);
+}
+
+int nsrun_sys_setresuid(uid_t ruid, uid_t euid, uid_t suid)
+{
+    return setresuid(ruid, euid, suid);
+}
+
+int nsrun_sys_setresgid(gid_t rgid, gid_t egid, gid_t sgid)
+{
+    return setresgid(rgid, egid, sgid);
+}
+
+int nsrun_sys_pipe2(int fds[2], int flags)
+{
+    return pipe2(fds, flags);
+}
+
+int nsrun_sys_dup3(int oldfd, int newfd, int flags)
+{
+    return dup3(oldfd, newfd, flags);
+}
+
+int nsrun_sys_fstatfs_type(int fd, int64_t *type)
+{
+    struct statfs st;
+
+    if (fstatfs(fd, &st) < 0)
+        return -1;
+    *type = (int64_t)st.f_type;
+    return 0;
+}
+
+int nsrun_sys_o_path(void)
+{
+    return O_PATH;
 }

@@ -37,6 +37,13 @@ import Glibc
     #expect(CloneArgsSize.needed(for: cg) == CloneArgsSize.ver2)
 }
 
+@Test func exitSignalWithCloneParentIsRefused() {
+    #expect(CloneRequest(flags: .parent, exitSignal: SIGCHLD).refusal(for: .raw)?.contains("CLONE_PARENT") == true)
+    #expect(CloneRequest(flags: .parent, exitSignal: 0).refusal(for: .raw) == nil)
+    #expect(CloneRequest(flags: .parent).refusal(for: .callback) == nil)
+    #expect(CloneRequest(flags: [], exitSignal: SIGUSR1).refusal(for: .raw) == nil)
+}
+
 @Test func usageErrorsComeBeforeAnySyscall() {
     // Refused flags never reach the kernel: no child exists afterwards.
     #expect(throws: CloneError.usage(UsageError("CLONE_VM is refused by raw_clone: the child would share the caller's stack"))) {

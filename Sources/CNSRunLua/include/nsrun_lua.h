@@ -16,10 +16,10 @@
 #pragma clang assume_nonnull begin
 
 /* A Swift binding. It returns:
- *   n >= 0          n results are on the stack (as a lua_CFunction);
- *   NSRUN_RAISE     raise the string on top of the stack as an error;
- *   <= NSRUN_ARGERR(1): raise "bad argument #k to 'f' (msg)" for argument
- *                   k = NSRUN_ARGERR_INDEX(status), msg on top of the stack. */
+ *   n >= 0                    n results are on the stack (as a lua_CFunction);
+ *   NSRUN_RAISE               raise the string on top of the stack as an error;
+ *   nsrun_argerr_status(k)    raise "bad argument #k to 'f' (msg)" with msg
+ *                             on top of the stack (statuses <= -2). */
 typedef int (*nsrun_binding)(lua_State *_Nonnull L);
 
 #define NSRUN_RAISE (-1)

@@ -94,6 +94,27 @@ void nsrun_sys_flush_stdio(void);
 /* The process environment, for exec calls that inherit it. */
 char *_Nullable *_Nonnull nsrun_sys_environ(void);
 
+/* openat2(2) (Linux 5.6) with a struct open_how built here from its three
+ * fields: `flags` (O_*), `mode`, `resolve` (RESOLVE_*). Fails with ENOSYS on
+ * older kernels; callers fall back to openat(2) with their own checks. */
+int nsrun_sys_openat2(int dirfd, const char *path, uint64_t flags,
+                      uint64_t mode, uint64_t resolve);
+
+/* _GNU_SOURCE functions Swift's Glibc module does not import: thin
+ * wrappers with the same contract (-1 and errno on failure). */
+int nsrun_sys_unshare(int flags);
+int nsrun_sys_setns(int fd, int nstype);
+int nsrun_sys_setresuid(uid_t ruid, uid_t euid, uid_t suid);
+int nsrun_sys_setresgid(gid_t rgid, gid_t egid, gid_t sgid);
+int nsrun_sys_pipe2(int fds[_Nonnull 2], int flags);
+int nsrun_sys_dup3(int oldfd, int newfd, int flags);
+
+/* fstatfs(2), reporting only the filesystem type (f_type) through *type. */
+int nsrun_sys_fstatfs_type(int fd, int64_t *type);
+
+/* This architecture's O_PATH (not visible without _GNU_SOURCE). */
+int nsrun_sys_o_path(void);
+
 #pragma clang assume_nonnull end
 
 #endif

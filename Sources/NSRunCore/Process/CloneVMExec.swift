@@ -18,7 +18,7 @@ import Glibc
 ///   (this path is glibc's clone(), the legacy syscall).
 public func cloneVMExec(_ request: CloneRequest, dirfd: Int32 = AT_FDCWD, path: String,
                         argv: [String], env: [String], atFlags: Int32 = 0) throws(CloneError) -> ClonedChild {
-    if let why = CloneFlags.refusal(request.flags, for: .callback) { throw .usage(UsageError(why)) }
+    if let why = request.refusal(for: .callback) { throw .usage(UsageError(why)) }
     guard request.flags.isSuperset(of: [.vm, .vfork]) else { throw .usage(UsageError("cloneVMExec needs CLONE_VM|CLONE_VFORK")) }
     if request.cgroupFD != nil { throw .usage(UsageError("CLONE_INTO_CGROUP needs clone3; the CLONE_VM|CLONE_VFORK path uses the legacy clone")) }
     let cargv = CStringArray(argv), cenv = CStringArray(env)

@@ -3,7 +3,7 @@ import CNSRunSys
 import Glibc
 #endif
 
-/// execveat(2) with the flags AT_EMPTY_PATH and AT_SYMLINK_NOFOLLOW.
+/// execveat(2)'s flag to execute `dirfd` itself (AT_SYMLINK_NOFOLLOW comes from Glibc).
 public let AT_EMPTY_PATH: Int32 = 0x1000
 
 /// The current process environment as `K=V` strings.

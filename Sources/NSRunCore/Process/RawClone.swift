@@ -33,6 +33,18 @@ public struct CloneRequest: Sendable {
         self.cgroupFD = cgroupFD
     }
 
+    /// Refuses what `CloneFlags.refusal` refuses, plus a request the kernel
+    /// rejects with EINVAL for its other fields (clone3_args_valid): an
+    /// exit signal with CLONE_PARENT (the child reports to the caller's
+    /// parent, with the caller's own exit signal). Pure logic.
+    public func refusal(for kind: CloneKind) -> String? {
+        if let why = CloneFlags.refusal(flags, for: kind) { return why }
+        if flags.contains(.parent), let sig = exitSignal, sig != 0 {
+            return "exit_signal cannot be combined with CLONE_PARENT (the child inherits the caller's)"
+        }
+        return nil
+    }
+
     /// The exit signal actually sent to the kernel.
     public var effectiveExitSignal: Int32 {
         exitSignal ?? (flags.contains(.parent) ? 0 : SIGCHLD)
@@ -68,7 +80,7 @@ public struct CloneRequest: Sendable {
 ///   caller must be single-threaded, and the child must use `rawGetpid()`.
 /// - stdio is flushed before the clone, so buffered output appears once.
 public func rawClone(_ request: CloneRequest) throws(CloneError) -> CloneSide {
-    if let why = CloneFlags.refusal(request.flags, for: .raw) { throw .usage(UsageError(why)) }
+    if let why = request.refusal(for: .raw) { throw .usage(UsageError(why)) }
     return try cloneForkSemantics(request)
 }
 
@@ -119,7 +131,7 @@ func cloneForkSemantics(_ request: CloneRequest) throws(CloneError) -> CloneSide
 /// - Flags as `CloneFlags.refusal(_:for: .callback)`; with CLONE_VM|CLONE_VFORK
 ///   use `cloneVMExec` instead (the child would share this stack).
 public func cloneCallback(_ request: CloneRequest, _ body: () -> Int32) throws(CloneError) -> ClonedChild {
-    if let why = CloneFlags.refusal(request.flags, for: .callback) { throw .usage(UsageError(why)) }
+    if let why = request.refusal(for: .callback) { throw .usage(UsageError(why)) }
     if request.flags.contains(.vm) { throw .usage(UsageError("CLONE_VM|CLONE_VFORK children may only exec: use cloneVMExec")) }
     switch try cloneForkSemantics(request) {
     case .parent(let child): return child

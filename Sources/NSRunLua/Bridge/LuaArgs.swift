@@ -1,5 +1,6 @@
 import CLua
 import CNSRunLua
+import NSRunCore
 
 /// Argument checking for bindings, in the conventions of DESIGN.md 3: the
 /// messages match Lua's own ("number expected, got string"), integers come
@@ -142,5 +143,33 @@ enum LuaArgs {
     }
 }
 
-import NSRunCore
-extension SysError: SysErrorLike {}
+
+extension LuaArgs {
+    /// Walks an options table at `i` (nil or absent: no options), refusing
+    /// keys outside `allowed` with the argument named; `body` reads each
+    /// value, which sits at the top of the stack.
+    static func options(_ L: LuaState, _ i: Int32, allowed: [String],
+                        _ body: (String) throws(LuaRaise) -> Void) throws(LuaRaise) {
+        if isNoneOrNil(L, i) { return }
+        try table(L, i)
+        let t = lua_absindex(L, i)
+        lua_pushnil(L)
+        while lua_next(L, t) != 0 {
+            defer { nsrun_lua_pop(L, 1) }
+            guard lua_type(L, -2) == LUA_TSTRING else {
+                throw .argument(t, "option names must be strings, got \(typeName(L, -2))")
+            }
+            let key = try stringValue(L, -2, arg: t)
+            guard allowed.contains(key) else {
+                throw .argument(t, "unknown option '\(key)' (expected \(allowed.sorted().joined(separator: ", ")))")
+            }
+            try body(key)
+        }
+    }
+
+    /// A boolean value at `v` (a table field): true/false only, never 0 or "yes".
+    static func boolValue(_ L: LuaState, _ v: Int32, arg: Int32, field: String) throws(LuaRaise) -> Bool {
+        guard lua_type(L, v) == LUA_TBOOLEAN else { throw .argument(arg, "'\(field)': boolean expected, got \(typeName(L, v))") }
+        return lua_toboolean(L, v) != 0
+    }
+}

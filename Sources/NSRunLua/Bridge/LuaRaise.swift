@@ -1,12 +1,14 @@
 import CLua
 import CNSRunLua
+import NSRunCore
 
 /// The Lua state as Swift sees it.
 public typealias LuaState = OpaquePointer
 
 /// An error a Swift binding wants raised in Lua. Swift never raises itself
 /// (DESIGN.md 2.2): `binding(_:_:)` turns this into a message on the stack
-/// and a status, and the C trampoline calls lua_error / luaL_argerror.
+/// and a status, and the C trampoline raises (lua_error, or luaL_error with
+/// "bad argument #n to 'name' (...)").
 enum LuaRaise: Error {
     /// "bad argument #index to 'fn' (reason)"
     case argument(Int32, String)
@@ -36,18 +38,13 @@ func binding(_ L: LuaState, _ body: (LuaState) throws(LuaRaise) -> Int32) -> Int
 
 /// `nil, message, errno`: the "system said no" shape (DESIGN.md 3), as
 /// luaL_fileresult. Returns the number of results.
-func pushFailure(_ L: LuaState, _ error: SysErrorLike) -> Int32 {
+func pushFailure(_ L: LuaState, _ error: SysError) -> Int32 {
     lua_pushnil(L)
     pushString(L, error.message)
     lua_pushinteger(L, lua_Integer(error.errno))
     return 3
 }
 
-/// What `pushFailure` needs; SysError conforms.
-protocol SysErrorLike {
-    var message: String { get }
-    var errno: Int32 { get }
-}
 
 @inline(__always)
 func pushString(_ L: LuaState, _ s: String) {

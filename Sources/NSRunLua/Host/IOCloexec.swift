@@ -22,14 +22,26 @@ enum IOCloexec {
         return 1
     }
 
-    /// Wraps io.open, io.popen, io.tmpfile and io.lines. Runs once per state,
+    /// Wraps io.open, io.popen, io.tmpfile, io.lines, io.input and io.output. Runs once per state,
     /// under lua_pcall.
     static let wrapper = """
     local mark = ...
     local open, popen, tmpfile, lines = io.open, io.popen, io.tmpfile, io.lines
+    local input, output = io.input, io.output
     io.open = function(...) local f, e, n = open(...); if f then mark(f) end; return f, e, n end
     io.popen = function(...) local f, e, n = popen(...); if f then mark(f) end; return f, e, n end
     io.tmpfile = function(...) local f, e, n = tmpfile(...); if f then mark(f) end; return f, e, n end
+    -- io.input("name") / io.output("name") open the file themselves.
+    io.input = function(file, ...)
+      local f = input(file, ...)
+      if type(file) == "string" then mark(f) end
+      return f
+    end
+    io.output = function(file, ...)
+      local f = output(file, ...)
+      if type(file) == "string" then mark(f) end
+      return f
+    end
     io.lines = function(...)
       local it, a, b, f = lines(...)
       if f then mark(f) end

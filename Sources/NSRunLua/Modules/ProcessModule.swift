@@ -96,7 +96,7 @@ enum ProcessModule {
     /// stack of its own (the child shares memory and may run no Lua).
     static let clone: nsrun_binding = { L in binding(L) { L throws(LuaRaise) in
         let req = try request(L, 1)
-        if let why = CloneFlags.refusal(req.flags, for: .callback) { throw .argument(1, why) }
+        if let why = req.refusal(for: .callback) { throw .argument(1, why) }
         if req.flags.contains(.vm) {
             guard lua_type(L, 2) == LUA_TTABLE else {
                 throw .argument(2, "a CLONE_VM|CLONE_VFORK child shares memory and may only exec: pass an argv table, got \(LuaArgs.typeName(L, 2))")

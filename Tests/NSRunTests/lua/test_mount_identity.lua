@@ -47,7 +47,7 @@ end)
 
 T.test("mount misuse raises", function()
   T.raises("bad argument #2 to 'mount' (string contains a NUL byte)", ns.mount, "tmpfs", "/tmp\0/x", "tmpfs", 0)
-  T.raises("bad argument #4 to 'mount' (number expected, got string)", ns.mount, "tmpfs", "/tmp", "tmpfs", "0")
+  T.raises("bad argument #4 to 'mount' (mount flags (integer or list of names) expected, got string)", ns.mount, "tmpfs", "/tmp", "tmpfs", "0")
   T.raises("mount flags out of range", ns.mount, "tmpfs", "/tmp", "tmpfs", -1)
   T.raises("bad argument #2 to 'umount' (unknown umount flags 0x10)", ns.umount, "/tmp", 16)
   T.raises("string expected, got no value", ns.umount)

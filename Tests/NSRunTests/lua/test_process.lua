@@ -90,6 +90,8 @@ T.test("clone misuse raises and names the argument", function()
   T.raises("'exit_signal': unknown signal name 'NOPE'", clone, { exit_signal = "NOPE" }, f)
   T.raises("'exit_signal': signal 99 out of range", clone, { exit_signal = 99 }, f)
   T.raises("may only exec: pass an argv table, got function", clone, CLONE_VM | CLONE_VFORK, f)
+  T.raises("exit_signal cannot be combined with CLONE_PARENT", clone, { flags = CLONE_PARENT, exit_signal = "CHLD" }, f)
+  T.raises("exit_signal cannot be combined with CLONE_PARENT", raw_clone, { flags = CLONE_PARENT, exit_signal = 17 })
 end)
 
 T.test("a float with an exact integer value is accepted as flags", function()
