@@ -10,7 +10,11 @@ let luaSuites: [String] = {
 
 @Test(arguments: luaSuites)
 func luaSuite(_ file: String) throws {
+    let mountsBefore = try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)
     let r = try run([Paths.nsrun, Paths.luaTests.appendingPathComponent(file).path])
+    // Whatever a suite mounts stays in the namespaces it created.
+    #expect(try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) == mountsBefore,
+            "\(file) changed the host's mount table")
     let summary = r.stdout.split(separator: "\n").last.map(String.init) ?? ""
     let failures = r.stdout.split(separator: "\n").filter { $0.hasPrefix("not ok") || $0.hasPrefix("  ") || $0.hasPrefix("\t") }
     #expect(r.status == 0 && !r.signaled, "\(file) exited \(r.status)\n\(r.stdout)\n\(r.stderr)")
