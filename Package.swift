@@ -2,7 +2,7 @@
 // nsrun: Lua recipes over Linux process and namespace primitives.
 // Dependency direction (docs/ARCHITECTURE.md):
 //   nsrun → NSRunLua → NSRunCore → CNSRunSys;  NSRunLua → CNSRunLua → CLua
-//   NSRunCore → CLibNL (libnl-route-3, netlink)
+//   NSRunCore → CLibNL (libnl-route-3), CLibCap (libcap), CLibSeccomp (libseccomp)
 import PackageDescription
 
 let package = Package(
@@ -23,10 +23,22 @@ let package = Package(
             pkgConfig: "libnl-route-3.0",
             providers: [.apt(["libnl-route-3-dev"])]
         ),
+        // Debian's libcap: capability names and sets (static .a).
+        .systemLibrary(
+            name: "CLibCap",
+            pkgConfig: "libcap",
+            providers: [.apt(["libcap-dev"])]
+        ),
+        // Debian's libseccomp: syscall names and BPF filters (static .a).
+        .systemLibrary(
+            name: "CLibSeccomp",
+            pkgConfig: "libseccomp",
+            providers: [.apt(["libseccomp-dev"])]
+        ),
         // Raw syscalls and the clone paths Swift cannot express.
         .target(name: "CNSRunSys"),
         // Pure Swift port of LXC's process utilities; never sees Lua.
-        .target(name: "NSRunCore", dependencies: ["CNSRunSys", "CLibNL"]),
+        .target(name: "NSRunCore", dependencies: ["CNSRunSys", "CLibNL", "CLibCap", "CLibSeccomp"]),
         // The lua_error trampoline and shims for Lua's function-like macros.
         .target(name: "CNSRunLua", dependencies: ["CLua"]),
         // The Lua host and the `ns` bindings.

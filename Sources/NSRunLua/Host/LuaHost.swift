@@ -15,7 +15,8 @@ public final class LuaHost {
     static let modules: [LuaModule] = [
         ConstantsModule.module, ProcessModule.module, ExecModule.module,
         MountModule.module, IdentityModule.module, NamespaceModule.module,
-        FDModule.module, NetModule.module,
+        FDModule.module, NetModule.module, CapabilitiesModule.module,
+        SeccompModule.module, LandlockModule.module, CgroupModule.module,
     ]
 
     /// A fresh state with the standard libraries and `ns`. nil when the state

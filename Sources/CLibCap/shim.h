@@ -1,0 +1,2 @@
+/* Debian libcap-dev. */
+#include <sys/capability.h>

@@ -1,0 +1,2 @@
+/* Debian libseccomp-dev. */
+#include <seccomp.h>
