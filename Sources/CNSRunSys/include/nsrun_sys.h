@@ -96,7 +96,8 @@ char *_Nullable *_Nonnull nsrun_sys_environ(void);
 
 /* openat2(2) (Linux 5.6) with a struct open_how built here from its three
  * fields: `flags` (O_*), `mode`, `resolve` (RESOLVE_*). Fails with ENOSYS on
- * older kernels; callers fall back to openat(2) with their own checks. */
+ * older kernels: ProcFile falls back to openat(2) with its own checks;
+ * the mount calls need it (Linux 5.12 for mount_setattr anyway). */
 int nsrun_sys_openat2(int dirfd, const char *path, uint64_t flags,
                       uint64_t mode, uint64_t resolve);
 

@@ -27,7 +27,8 @@ public struct BindOptions: Sendable, Equatable {
 ///   appears, submounts included — no window between bind and remount.
 /// - The target is resolved by `openMountTarget` (never through a symlink,
 ///   inside `target.root` when given) and must exist, a directory for a
-///   directory source and a file for a file source (ENOTDIR otherwise).
+///   directory source (ENOTDIR otherwise) and a file for a file source
+///   (EISDIR otherwise).
 /// - Errors: "bind SOURCE: ..." for the source, "bind TARGET: ..." for the target.
 public func bind(source: String, target: MountTarget, options: BindOptions) throws(SysError) {
     let treeFlags = LinuxABI.OPEN_TREE_CLONE | UInt32(O_CLOEXEC) | UInt32(options.recursive ? LinuxABI.AT_RECURSIVE : 0)

@@ -68,14 +68,15 @@ func attach(_ mountFD: Int32, onto targetFD: Int32, operation: String, object: S
 }
 
 /// A new, detached filesystem mount: fsopen, string options, create, fsmount.
-/// `options` are (key, value) pairs; a nil value sets a flag option.
-func newFilesystem(_ fstype: String, options: [(String, String?)], attributes: UInt64,
+/// `options` are (key, value) pairs; a nil value sets a flag option. The
+/// source (what mount(8) shows) is `source`, else the filesystem type.
+func newFilesystem(_ fstype: String, source: String? = nil, options: [(String, String?)], attributes: UInt64,
                    operation: String, object: String) throws(SysError) -> OwnedFD {
     let fs = nsrun_sys_fsopen(fstype, LinuxABI.FSOPEN_CLOEXEC)
     if fs < 0 { throw SysError.last(operation, "\(object) (fsopen \(fstype))") }
     let context = OwnedFD(fs)
     // "proc on /proc type proc", as mount(8) shows classic mounts, not "none".
-    for (key, value) in [("source", Optional(fstype))] + options {
+    for (key, value) in [("source", Optional(source ?? fstype))] + options {
         let r = value.map { nsrun_sys_fsconfig(context.raw, LinuxABI.FSCONFIG_SET_STRING, key, $0, 0) }
             ?? nsrun_sys_fsconfig(context.raw, LinuxABI.FSCONFIG_SET_FLAG, key, nil as UnsafePointer<CChar>?, 0)
         if r < 0 { throw SysError.last(operation, "\(object) (option \(key)\(value.map { "=\($0)" } ?? ""))") }

@@ -27,4 +27,8 @@ enum LinuxABI {
     static let MOUNT_ATTR_NOSUID: UInt64 = 0x02
     static let MOUNT_ATTR_NODEV: UInt64 = 0x04
     static let MOUNT_ATTR_NOEXEC: UInt64 = 0x08
+    static let MOUNT_ATTR__ATIME: UInt64 = 0x70
+    static let MOUNT_ATTR_NOATIME: UInt64 = 0x10
+    static let MOUNT_ATTR_STRICTATIME: UInt64 = 0x20
+    static let MOUNT_ATTR_NODIRATIME: UInt64 = 0x80
 }

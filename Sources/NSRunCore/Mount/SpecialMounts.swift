@@ -56,8 +56,12 @@ public func mountDev(_ target: MountTarget) throws(SysError) {
     do {
         try populateDev(dev.raw, object: object)
     } catch {
-        // The tmpfs is attached; take it (and the binds in it) away again.
-        _ = umount2("/proc/self/fd/\(dev.raw)", Int32(MNT_DETACH))
+        // The tmpfs is attached; take it (and the binds in it) away again,
+        // through its own fd, once /proc is known to be procfs.
+        if let fdDir = try? ProcFile.openDirectory("self/fd", operation: "mount_dev") {
+            close(fdDir)
+            _ = umount2("/proc/self/fd/\(dev.raw)", Int32(MNT_DETACH))
+        }
         throw error
     }
 }

@@ -69,7 +69,7 @@ public struct CloneRequest: Sendable {
 /// - fork() behaviour: `.child` in the child, `.parent(pid, pidfd)` in the
 ///   parent. No new stack is passed; the child runs on a copy-on-write copy
 ///   of the caller's memory, so it may return through the caller's frames.
-/// - Refuses (UsageError, before any syscall) what `CloneFlags.refusal(_:for: .raw)`
+/// - Refuses (UsageError, before any syscall) what `CloneRequest.refusal(for: .raw)`
 ///   refuses: CLONE_VM, CLONE_SETTLS, the tid pointers, signal bits, the
 ///   kernel's EINVAL combinations.
 /// - clone3 first, with CLONE_PIDFD; only on ENOSYS the legacy clone syscall
@@ -128,7 +128,7 @@ func cloneForkSemantics(_ request: CloneRequest) throws(CloneError) -> CloneSide
 /// - Returns the child in the parent; never returns in the child. `_exit`,
 ///   never `exit`: the child must not run the parent's atexit handlers or
 ///   flush stdio buffers it inherited.
-/// - Flags as `CloneFlags.refusal(_:for: .callback)`; with CLONE_VM|CLONE_VFORK
+/// - Flags as `CloneRequest.refusal(for: .callback)`; with CLONE_VM|CLONE_VFORK
 ///   use `cloneVMExec` instead (the child would share this stack).
 public func cloneCallback(_ request: CloneRequest, _ body: () -> Int32) throws(CloneError) -> ClonedChild {
     if let why = request.refusal(for: .callback) { throw .usage(UsageError(why)) }

@@ -10,7 +10,7 @@ struct LuaModule: @unchecked Sendable {
     var functions: [(String, nsrun_binding)] = []
     /// Integer constants by name, set as ns.NAME.
     var constants: [(String, Int64)] = []
-    /// Sub-tables of integer constants (ns.errno, ns.signals).
+    /// Sub-tables of integer constants (ns.errno, ns.signals, ns.namespaces).
     var tables: [(String, [(String, Int64)])] = []
     /// Names also published as globals (the mission's functions, CLONE_*).
     var globals: Set<String> = []

@@ -93,7 +93,7 @@ enum MountModule {
                             options.append(("size", String(n)))
                         } else {
                             let s = try LuaArgs.stringValue(L, -1, arg: 2, field: key)
-                            guard s.range(ofSizeSuffix: ()) else { throw .argument(2, "'size': expected bytes or a size like \"16m\", got \"\(s)\"") }
+                            guard isTmpfsSize(s) else { throw .argument(2, "'size': expected bytes or a size like \"16m\", got \"\(s)\"") }
                             options.append(("size", s))
                         }
                     default:
@@ -162,11 +162,10 @@ enum MountModule {
     }
 }
 
-private extension String {
-    /// "16m", "512k", "1g", "4096", "50%": what tmpfs accepts as a size.
-    func range(ofSizeSuffix: Void) -> Bool {
-        guard let last = last else { return false }
-        let digits = "kmgKMG%".contains(last) ? dropLast() : Substring(self)
-        return !digits.isEmpty && digits.allSatisfy(\.isNumber)
-    }
+/// "16m", "512k", "1g", "4096", "50%": what tmpfs accepts as a size (ASCII
+/// digits only, one optional suffix).
+private func isTmpfsSize(_ s: String) -> Bool {
+    var digits = Substring(s)
+    if let last = digits.last, "kmgKMG%".contains(last) { digits = digits.dropLast() }
+    return !digits.isEmpty && digits.utf8.allSatisfy { (48...57).contains($0) }
 }

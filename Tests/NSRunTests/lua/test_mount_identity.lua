@@ -1,5 +1,5 @@
--- ns.mount, ns.umount, ns.sethostname, ns.gethostname (the parts the
--- foundation needs; the full set comes with the building-blocks issue).
+-- ns.mount, ns.umount, ns.sethostname, ns.gethostname by path (the safe,
+-- rooted forms are in test_mount_root.lua).
 local T = require "testing"
 local E = ns.errno
 
