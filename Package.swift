@@ -2,7 +2,7 @@
 // nsrun: Lua recipes over Linux process and namespace primitives.
 // Dependency direction (docs/ARCHITECTURE.md):
 //   nsrun → NSRunLua → NSRunCore → CNSRunSys;  NSRunLua → CNSRunLua → CLua
-//   NSRunCore → CLibNL (libnl-route-3), CLibCap (libcap), CLibSeccomp (libseccomp)
+//   NSRunCore → CLibNL (libnl-route-3), CLibSeccomp (libseccomp)
 import PackageDescription
 
 let package = Package(
@@ -23,7 +23,9 @@ let package = Package(
             pkgConfig: "libnl-route-3.0",
             providers: [.apt(["libnl-route-3-dev"])]
         ),
-        // Debian's libcap: capability names and sets (static .a).
+        // Debian's libcap, for the tests only: they check nsrun's capability
+        // names against libcap's. nsrun itself uses the raw syscalls (libcap's
+        // constructor makes prctl calls at every start-up).
         .systemLibrary(
             name: "CLibCap",
             pkgConfig: "libcap",
@@ -38,14 +40,15 @@ let package = Package(
         // Raw syscalls and the clone paths Swift cannot express.
         .target(name: "CNSRunSys"),
         // Pure Swift port of LXC's process utilities; never sees Lua.
-        .target(name: "NSRunCore", dependencies: ["CNSRunSys", "CLibNL", "CLibCap", "CLibSeccomp"]),
+        .target(name: "NSRunCore", dependencies: ["CNSRunSys", "CLibNL", "CLibSeccomp"]),
         // The lua_error trampoline and shims for Lua's function-like macros.
-        .target(name: "CNSRunLua", dependencies: ["CLua"]),
+        // lua/ holds the recipe library, embedded by library.c (#embed).
+        .target(name: "CNSRunLua", dependencies: ["CLua"], exclude: ["lua"]),
         // The Lua host and the `ns` bindings.
         .target(name: "NSRunLua", dependencies: ["NSRunCore", "CNSRunLua", "CLua"]),
         // The thin command.
         .executableTarget(name: "nsrun", dependencies: ["NSRunLua"]),
-        .testTarget(name: "NSRunCoreTests", dependencies: ["NSRunCore"]),
+        .testTarget(name: "NSRunCoreTests", dependencies: ["NSRunCore", "CLibCap"]),
         .testTarget(name: "NSRunLuaTests", dependencies: ["NSRunLua"]),
         .testTarget(name: "NSRunTests", dependencies: ["nsrun"], exclude: ["lua"]),
     ]

@@ -13,8 +13,22 @@ static int argerror(lua_State *L, int arg, const char *msg);
 static int trampoline(lua_State *L)
 {
     nsrun_binding fn = (nsrun_binding)(uintptr_t)lua_touserdata(L, lua_upvalueindex(1));
-    int n = fn(L);
+    int n;
 
+    if (nsrun_observe_mode != NSRUN_MODE_RUN) {
+        /* --trace / --dry-run (observe.c): off, this is one branch. */
+        const char *name = lua_tostring(L, lua_upvalueindex(2));
+        if (!nsrun_lua_observe_skips(name)) {
+            if (nsrun_observe_mode == NSRUN_MODE_DRY_RUN && !nsrun_lua_is_reader(name))
+                return nsrun_lua_dry_call(L, name, lua_gettop(L));
+            if (nsrun_observe_mode == NSRUN_MODE_TRACE) {
+                n = nsrun_lua_traced(L, fn, name);
+                goto done;
+            }
+        }
+    }
+    n = fn(L);
+done:
     if (n >= 0)
         return n;
     if (n == NSRUN_RAISE)
@@ -51,6 +65,8 @@ static int msghandler(lua_State *L)
 {
     const char *msg = lua_tostring(L, 1);
 
+    if (nsrun_lua_is_dry_run_end(L, 1))
+        return 1; /* not an error: a dry run reached an exec; passed through as is */
     if (msg == NULL) {
         if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
             return 1;

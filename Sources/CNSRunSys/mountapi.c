@@ -6,6 +6,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#ifndef __NR_close_range
+#define __NR_close_range 436
+#endif
 #ifndef __NR_open_tree
 #define __NR_open_tree 428
 #endif
@@ -67,3 +70,8 @@ int nsrun_sys_pivot_root(const char *new_root, const char *put_old)
     return (int)syscall(__NR_pivot_root, new_root, put_old);
 }
 
+
+int nsrun_sys_close_range(unsigned int first, unsigned int last, unsigned int flags)
+{
+    return (int)syscall(__NR_close_range, first, last, flags);
+}

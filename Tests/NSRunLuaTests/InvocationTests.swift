@@ -9,6 +9,9 @@ import Testing
     #expect(Invocation.parse(["--", "-weird.lua"]) == .run(script: "-weird.lua", args: []))
     #expect(Invocation.parse(["--version"]) == .version)
     #expect(Invocation.parse(["--help"]) == .help)
+    #expect(Invocation.parse(["--trace", "r.lua", "x"]) == .run(script: "r.lua", args: ["x"], mode: .trace))
+    #expect(Invocation.parse(["--dry-run", "-e", "c"]) == .chunk("c", args: [], mode: .dryRun))
+    #expect(Invocation.parse(["r.lua", "--trace"]) == .run(script: "r.lua", args: ["--trace"]))
 }
 
 @Test func usageErrorsNameTheProblem() {
@@ -17,4 +20,6 @@ import Testing
     #expect(Invocation.parse(["-e"]) == .usageError("'-e' needs an argument"))
     #expect(Invocation.parse(["--check"]) == .usageError("no script given"))
     #expect(Invocation.parse(["--"]) == .usageError("no script given"))
+    #expect(Invocation.parse(["--trace", "--dry-run", "r.lua"]) == .usageError("'--trace' and '--dry-run' exclude each other"))
+    #expect(Invocation.parse(["--check", "--trace", "r.lua"]) == .usageError("'--check' runs nothing: it takes no '--trace' or '--dry-run'"))
 }

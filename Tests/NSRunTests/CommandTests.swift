@@ -8,11 +8,11 @@ import Testing
         #expect(v.status == 0 && v.stdout.hasPrefix("nsrun 0.1.0 (Lua 5.4"))
         let h = try nsrun("--help")
         #expect(h.status == 0 && h.stdout.contains("usage: nsrun"))
-        for option in ["-e CHUNK", "--check", "--version", "--help"] { #expect(h.stdout.contains(option), "\(option)") }
+        for option in ["-e CHUNK", "--check", "--trace", "--dry-run", "--version", "--help"] { #expect(h.stdout.contains(option), "\(option)") }
     }
 
     @Test func usageErrorsExit2WithOneLine() throws {
-        for args in [["--frobnicate"], [], ["-e"], ["--check"]] {
+        for args in [["--frobnicate"], [], ["-e"], ["--check"], ["--trace", "--dry-run", "-e", "x"]] {
             let r = try run([Paths.nsrun] + args)
             #expect(r.status == 2, "\(args)")
             #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.hasPrefix("nsrun: "), "\(args): \(r.stderr)")
@@ -155,5 +155,74 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)\n\(trace)")
         #expect(r.stdout == "eperm ok\n")
         #expect(!trace.contains(" clone("), "EPERM must not fall back to the legacy clone:\n\(trace)")
+    }
+}
+
+/// --trace and --dry-run: seeing what a recipe does.
+@Suite struct ObserveTests {
+    static let recipe = """
+        local host = ns.gethostname()
+        local _, fd = assert(clone(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS, function()
+          assert(ns.mount(nil, "/", nil, ns.MS_REC | ns.MS_PRIVATE))
+          assert(ns.mount("proc", "/proc", "proc", ns.MS_NOSUID | ns.MS_NODEV | ns.MS_NOEXEC))
+          assert(ns.sethostname("traced"))
+          return 3
+        end))
+        local ok, how, code = ns.wait(fd)
+        io.write(host == ns.gethostname() and "same host\\n" or "host changed\\n")
+        return code
+        """
+
+    @Test func traceListsTheRealCallsInOrderInTheProcessThatMadeThem() throws {
+        let r = try run([Paths.nsrun, "--trace", "-e", Self.recipe])
+        #expect(r.status == 3, "\(r.stderr)")
+        let lines = r.stderr.split(separator: "\n").map(String.init)
+        let expected = [
+            #"^\[pid \d+\] gethostname\(\) = "[^"]*"$"#,
+            #"^\[pid \d+\] clone\(CLONE_NEWNS\|CLONE_NEWUTS\|CLONE_NEWPID, function\) = \d+, pidfd \d+ \(pid \d+\)$"#,
+            #"^\[pid 1 child\] mount\(nil, "/", nil, rec\|private\) = true$"#,
+            #"^\[pid 1 child\] mount\("proc", "/proc", "proc", nosuid\|nodev\|noexec\) = true$"#,
+            #"^\[pid 1 child\] sethostname\("traced"\) = true$"#,
+            #"^\[pid \d+\] wait\(pidfd \d+ \(pid \d+\)\) = nil, "exit", 3$"#,
+            #"^\[pid \d+\] gethostname\(\) = "[^"]*"$"#,
+        ]
+        #expect(lines.count == expected.count, "\(r.stderr)")
+        for (line, pattern) in zip(lines, expected) {
+            #expect(line.range(of: pattern, options: .regularExpression) != nil, "\(line) !~ \(pattern)")
+        }
+        #expect(r.stdout == "same host\n")
+    }
+
+    @Test func dryRunPrintsThePlanAndCreatesNothing() throws {
+        let mounts = try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)
+        let r = try run([Paths.nsrun, "--dry-run", "-e", Self.recipe + "\n-- unreachable when the plan is right"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr == """
+            [dry-run] clone(CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWPID, function)
+            [dry-run child] mount(nil, "/", nil, rec|private)
+            [dry-run child] mount("proc", "/proc", "proc", nosuid|nodev|noexec)
+            [dry-run child] sethostname("traced")
+            [dry-run] wait(pidfd (closed, pid 100))
+
+            """)
+        #expect(r.stdout == "same host\n")
+        #expect(try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) == mounts)
+    }
+
+    @Test func dryRunStopsAtExecAndNothingRuns() throws {
+        let marker = FileManager.default.temporaryDirectory.appendingPathComponent("nsrun-dry-\(getpid())").path
+        let r = try run([Paths.nsrun, "--dry-run", "-e", """
+            local _, fd = clone(CLONE_NEWPID, function()
+              ns.execve("/bin/touch", { "touch", "\(marker)" })
+              io.write("after exec in the child\\n")
+            end)
+            ns.exec({ "touch", "\(marker)" })
+            io.write("after exec\\n")
+            """])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "", "nothing after an exec runs: \(r.stdout)")
+        #expect(r.stderr.contains("[dry-run child] execve(\"/bin/touch\""))
+        #expect(r.stderr.contains("[dry-run] exec({\"touch\""))
+        #expect(!FileManager.default.fileExists(atPath: marker), "dry-run ran touch")
     }
 }

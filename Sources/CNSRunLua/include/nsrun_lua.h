@@ -9,6 +9,8 @@
 #ifndef NSRUN_LUA_H
 #define NSRUN_LUA_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <lua5.4/lua.h>
 #include <lua5.4/lauxlib.h>
 #include <lua5.4/lualib.h>
@@ -29,6 +31,31 @@ static inline int nsrun_argerr_status(int arg) { return -1 - arg; }
  * upvalue 2 its registered `name`, which argument errors always use (Lua's
  * luaL_argerror would say 'nsrun.clone' under pcall and 'clone' outside). */
 void nsrun_lua_pushbinding(lua_State *L, nsrun_binding fn, const char *name);
+
+/* --trace and --dry-run (observe.c). */
+enum { NSRUN_MODE_RUN = 0, NSRUN_MODE_TRACE = 1, NSRUN_MODE_DRY_RUN = 2 };
+extern int nsrun_observe_mode;
+/* Formats integer argument `arg` of binding `fn` symbolically ("nosuid|nodev",
+ * "CLONE_NEWPID|CLONE_NEWNS") into `out`; returns 0 to print it as a number. */
+typedef int (*nsrun_flag_formatter)(const char *_Nonnull fn, int arg, int64_t value,
+                                    char *_Nonnull out, size_t len);
+void nsrun_lua_set_mode(int mode, nsrun_flag_formatter _Nullable formatter);
+int nsrun_lua_mode(void);
+/* Whether the error object at `index` is the dry-run marker that ends a
+ * process at its exec or _exit. */
+int nsrun_lua_is_dry_run_end(lua_State *L, int index);
+int nsrun_lua_is_reader(const char *name);
+int nsrun_lua_observe_skips(const char *name);
+int nsrun_lua_traced(lua_State *L, nsrun_binding fn, const char *name);
+int nsrun_lua_dry_call(lua_State *L, const char *name, int nargs);
+void nsrun_lua_push_fake_pidfd(lua_State *L, int pid);
+
+/* The embedded recipe library (library.c): registers package.preload loaders
+ * and makes `ns.sandbox` load lazily; `ns` is the table at index `ns`.
+ * Runs under lua_pcall; returns its status. */
+int nsrun_lua_install_libraries(lua_State *L, int ns);
+/* The embedded source of module `name`, or NULL. */
+const char *_Nullable nsrun_lua_library_source(const char *name, size_t *len);
 
 /* Runs the function at stack index -(nargs+1) with nargs arguments under
  * lua_pcall with a message handler that appends a traceback. Returns the

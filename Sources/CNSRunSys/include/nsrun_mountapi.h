@@ -26,6 +26,9 @@ int nsrun_sys_mount_setattr(int dirfd, const char *path, unsigned int flags,
                             uint64_t attr_set, uint64_t attr_clr, uint64_t propagation);
 int nsrun_sys_pivot_root(const char *new_root, const char *put_old);
 
+/* close_range(2) (Linux 5.9; CLOSE_RANGE_CLOEXEC, 4, since 5.11). */
+int nsrun_sys_close_range(unsigned int first, unsigned int last, unsigned int flags);
+
 #pragma clang assume_nonnull end
 
 #endif

@@ -3,10 +3,16 @@ import NSRunCore
 import Glibc
 #endif
 
+/// How a script's `ns` calls are carried out: performed (the default),
+/// performed and printed (--trace), or printed and not performed (--dry-run).
+public enum ObserveMode: Equatable, Sendable {
+    case run, trace, dryRun
+}
+
 /// What the command line asks for. Parsing is pure logic, tested in process.
 public enum Invocation: Equatable {
-    case run(script: String, args: [String])      // nsrun script.lua args…  /  nsrun - args…
-    case chunk(String, args: [String])            // nsrun -e CHUNK args…
+    case run(script: String, args: [String], mode: ObserveMode = .run)   // nsrun script.lua args…  /  nsrun - args…
+    case chunk(String, args: [String], mode: ObserveMode = .run)         // nsrun -e CHUNK args…
     case check([String])                          // nsrun --check script.lua…
     case version
     case help
@@ -17,31 +23,37 @@ public enum Invocation: Equatable {
     public static func parse(_ argv: [String]) -> Invocation {
         var i = 0
         var checkOnly = false
+        var mode = ObserveMode.run
         while i < argv.count {
             let a = argv[i]
             switch a {
             case "--help", "-h": return .help
             case "--version", "-v": return .version
             case "--check": checkOnly = true
+            case "--trace", "--dry-run":
+                let wanted: ObserveMode = a == "--trace" ? .trace : .dryRun
+                if mode != .run && mode != wanted { return .usageError("'--trace' and '--dry-run' exclude each other") }
+                mode = wanted
             case "-e":
                 guard i + 1 < argv.count else { return .usageError("'-e' needs an argument") }
                 if checkOnly { return .usageError("'--check' takes script files, not '-e'") }
-                return .chunk(argv[i + 1], args: Array(argv[(i + 2)...]))
+                return .chunk(argv[i + 1], args: Array(argv[(i + 2)...]), mode: mode)
             case "--":
                 i += 1
-                return finish(Array(argv[i...]), checkOnly: checkOnly)
+                return finish(Array(argv[i...]), checkOnly: checkOnly, mode: mode)
             default:
                 if a.hasPrefix("-") && a != "-" { return .usageError("unknown option '\(a)'") }
-                return finish(Array(argv[i...]), checkOnly: checkOnly)
+                return finish(Array(argv[i...]), checkOnly: checkOnly, mode: mode)
             }
             i += 1
         }
         return .usageError("no script given")
     }
 
-    private static func finish(_ rest: [String], checkOnly: Bool) -> Invocation {
+    private static func finish(_ rest: [String], checkOnly: Bool, mode: ObserveMode) -> Invocation {
         guard let script = rest.first else { return .usageError("no script given") }
-        return checkOnly ? .check(rest) : .run(script: script, args: Array(rest.dropFirst()))
+        if checkOnly && mode != .run { return .usageError("'--check' runs nothing: it takes no '--trace' or '--dry-run'") }
+        return checkOnly ? .check(rest) : .run(script: script, args: Array(rest.dropFirst()), mode: mode)
     }
 }
 
@@ -54,6 +66,10 @@ public enum NSRunCommand {
     options:
       -e CHUNK     run CHUNK as the script; args become ... and arg[1..n]
       --check      compile the scripts, run nothing (exit 1 on a syntax error)
+      --trace      print every ns call, in the process that made it, with its
+                   arguments and results, one line each on stderr
+      --dry-run    print the ns calls that would change anything, in order, and
+                   perform none of them (calls that only read still run)
       --version    print the version and exit
       --help       print this help and exit
       --           end of options
@@ -84,12 +100,14 @@ public enum NSRunCommand {
                 }
             }
             return status
-        case .chunk(let text, let args):
+        case .chunk(let text, let args, let mode):
             guard let host = LuaHost() else { return outOfMemory() }
+            host.setMode(mode)
             host.setArg(program: program, script: "-e", args: args)
             return host.run(.chunk(text), args: args)
-        case .run(let script, let args):
+        case .run(let script, let args, let mode):
             guard let host = LuaHost() else { return outOfMemory() }
+            host.setMode(mode)
             host.setArg(program: program, script: script, args: args)
             return host.run(.file(script), args: args)
         }

@@ -17,6 +17,7 @@ public final class LuaHost {
         MountModule.module, IdentityModule.module, NamespaceModule.module,
         FDModule.module, NetModule.module, CapabilitiesModule.module,
         SeccompModule.module, LandlockModule.module, CgroupModule.module,
+        SupervisionModule.module,
     ]
 
     /// A fresh state with the standard libraries and `ns`. nil when the state
@@ -33,7 +34,9 @@ public final class LuaHost {
     /// Builds `ns`, publishes it as a global and as package.loaded.nsrun
     /// (so `require "nsrun"` returns it), and sets the mission's globals.
     private func registerNS() {
-        nsrun_lua_newtable(L)
+        // At its final size: growing past 128 entries would rehash at start-up.
+        let size = LuaHost.modules.reduce(8) { $0 + $1.functions.count + $1.constants.count + $1.tables.count }
+        lua_createtable(L, 0, Int32(size))
         let ns = lua_gettop(L)
         LuaTable.pushGlobals(L)
         let globals = lua_gettop(L)
@@ -62,6 +65,7 @@ public final class LuaHost {
         }
         pushString(L, NSRunVersion.string)
         LuaTable.setField(L, ns, "version")
+        _ = nsrun_lua_install_libraries(L, ns)
         lua_pushvalue(L, ns)
         LuaTable.setField(L, globals, "ns")
         // package.loaded lives in the registry as "_LOADED" (LUA_LOADED_TABLE).
@@ -131,6 +135,11 @@ public final class LuaHost {
         }
         for a in args { pushString(L, a) }
         if nsrun_lua_pcall_traceback(L, Int32(args.count), 1) != LUA_OK {
+            if nsrun_lua_is_dry_run_end(L, -1) != 0 {
+                // A dry run reached the script's own exec or _exit.
+                lua_settop(L, 0)
+                return 0
+            }
             ProcessModule.reportError(L, prefix: "nsrun: ")
             lua_settop(L, 0)
             return 1
@@ -138,6 +147,40 @@ public final class LuaHost {
         let status = ProcessModule.exitStatus(of: L, -1, who: "script")
         lua_settop(L, 0)
         return status
+    }
+}
+
+extension LuaHost {
+    /// Turns --trace or --dry-run on for every `ns` call from now on.
+    public func setMode(_ mode: ObserveMode) {
+        switch mode {
+        case .run: nsrun_lua_set_mode(Int32(NSRUN_MODE_RUN), nil)
+        case .trace: nsrun_lua_set_mode(Int32(NSRUN_MODE_TRACE), FlagNames.format)
+        case .dryRun: nsrun_lua_set_mode(Int32(NSRUN_MODE_DRY_RUN), FlagNames.format)
+        }
+    }
+}
+
+/// Flag words for trace lines: clone and unshare flags as CLONE_* names,
+/// mount flags as mount(8) words.
+enum FlagNames {
+    static let format: nsrun_flag_formatter = { fn, arg, value, out, len in
+        let name = String(cString: fn)
+        var text: String
+        switch (name, arg) {
+        case ("clone", 1), ("raw_clone", 1), ("unshare", 1), ("setns", 2):
+            text = CloneFlags(rawValue: UInt64(bitPattern: value)).description
+        case ("mount", 4):
+            let words = MountFlags.named.filter { UInt64(bitPattern: value) & UInt64($0.value) != 0 }
+                .map { String($0.name.dropFirst(3)).lowercased() }
+            text = words.isEmpty ? "0" : words.joined(separator: "|")
+        default:
+            return 0
+        }
+        text = String(text.utf8.prefix(len - 1)) ?? text
+        _ = text.withCString { strncpy(out, $0, len - 1) }
+        out[len - 1] = 0
+        return 1
     }
 }
 

@@ -15,6 +15,22 @@ enum FDModule {
                 lua_pushboolean(L, 1)
                 return 1
             } }),
+            ("close_range", { L in binding(L) { L throws(LuaRaise) in
+                // close_range(first [, last [, "cloexec"]]): last defaults to every fd.
+                let first = try LuaArgs.integer(L, 1, in: 0...Int64(UInt32.max), "first fd")
+                let last = try LuaArgs.optionalInteger(L, 2) ?? Int64(UInt32.max)
+                guard (first...Int64(UInt32.max)).contains(last) else { throw .argument(2, "last fd out of range \(first)..\(UInt32.max)") }
+                var cloexec = false
+                if !LuaArgs.isNoneOrNil(L, 3) {
+                    let how = try LuaArgs.string(L, 3)
+                    guard how == "cloexec" else { throw .argument(3, "invalid option '\(how)' (expected \"cloexec\")") }
+                    cloexec = true
+                }
+                do throws(SysError) { try closeRange(first: UInt32(first), last: UInt32(last), cloexec: cloexec) }
+                catch { return pushFailure(L, error) }
+                lua_pushboolean(L, 1)
+                return 1
+            } }),
             ("dup2", { L in binding(L) { L throws(LuaRaise) in
                 let old = try fdArgument(L, 1), new = try fdArgument(L, 2)
                 do throws(SysError) { lua_pushinteger(L, lua_Integer(try dupTo(old, new))) }

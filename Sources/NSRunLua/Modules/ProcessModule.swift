@@ -12,6 +12,12 @@ enum ProcessModule {
             ("_exit", exit),
             ("clone", clone),
             ("getpid", { L in lua_pushinteger(L, lua_Integer(rawGetpid())); return 1 }),
+            ("mode", { L in
+                // "run", "trace" or "dry-run": how this nsrun carries out ns calls.
+                let mode = nsrun_lua_mode()
+                pushString(L, mode == Int32(NSRUN_MODE_TRACE) ? "trace" : mode == Int32(NSRUN_MODE_DRY_RUN) ? "dry-run" : "run")
+                return 1
+            }),
             ("gettid", { L in lua_pushinteger(L, lua_Integer(rawGettid())); return 1 }),
             ("pidfd_open", pidfdOpen),
             ("pidfd_signal", pidfdSignal),
@@ -53,10 +59,12 @@ enum ProcessModule {
         }
     }
 
-    /// A cgroup2 directory fd: an integer, or any value whose `fd` field is one
-    /// (the cgroup handles of the confinement library).
+    /// A cgroup2 directory fd: an integer, a cgroup handle from
+    /// ns.cgroup.create (its `fd`; a removed one raises), or any table whose
+    /// `fd` field is one.
     static func cgroupFD(_ L: LuaState, _ v: Int32, arg: Int32) throws(LuaRaise) -> Int32 {
         let v = lua_absindex(L, v)
+        if let fd = try CgroupModule.fd(L, v, arg: arg) { return fd }
         if lua_type(L, v) == LUA_TTABLE {
             LuaTable.getField(L, v, "fd")
             defer { nsrun_lua_pop(L, 1) }
@@ -133,8 +141,30 @@ enum ProcessModule {
         return status
     }
 
-    /// The exit status a returned value stands for, as os.exit reads its argument.
+    /// The exit status a returned value stands for, as os.exit reads its
+    /// argument; a sandbox result table ({status = "exit"|"signal"|"error",
+    /// code =, signal =}) gives the shell's convention: the code, 128 + the
+    /// signal, or 125 when the sandbox never started its program.
     static func exitStatus(of L: LuaState, _ i: Int32, who: String) -> Int32 {
+        let i = lua_absindex(L, i)
+        if lua_type(L, i) == LUA_TTABLE {
+            LuaTable.getField(L, i, "status")
+            defer { nsrun_lua_pop(L, 1) }
+            let status = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, nil).map { String(cString: $0) } : nil
+            func integerField(_ name: String) -> Int32? {
+                LuaTable.getField(L, i, name)
+                defer { nsrun_lua_pop(L, 1) }
+                var ok: Int32 = 0
+                let v = lua_tointegerx(L, -1, &ok)
+                return ok != 0 && (0...255).contains(v) ? Int32(v) : nil
+            }
+            switch status {
+            case "exit": if let code = integerField("code") { return code }
+            case "signal": if let sig = integerField("signal") { return 128 + sig }
+            case "error": return integerField("code") ?? 125
+            default: break
+            }
+        }
         switch lua_type(L, i) {
         case LUA_TNONE, LUA_TNIL: return 0
         case LUA_TBOOLEAN: return lua_toboolean(L, i) != 0 ? 0 : 1
@@ -205,11 +235,13 @@ enum ProcessModule {
             pushString(L, "exit")
             lua_pushinteger(L, lua_Integer(code))
             return 3
-        case .signaled(let sig, _):
+        case .signaled(let sig, let core):
             lua_pushnil(L)
             pushString(L, "signal")
             lua_pushinteger(L, lua_Integer(sig))
-            return 3
+            // A fourth result, beyond os.execute's three: whether it dumped core.
+            lua_pushboolean(L, core ? 1 : 0)
+            return 4
         }
     } }
 

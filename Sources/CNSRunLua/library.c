@@ -1,0 +1,104 @@
+/* The recipe library: Lua modules compiled into the binary (#embed), so
+ * nothing is installed beside nsrun and nothing is read from disk. Each is
+ * loaded only when a recipe first asks for it (`require "nsrun.sandbox"`, or
+ * the first use of `ns.sandbox`): start-up pays for none of them. */
+#include "nsrun_lua.h"
+
+#include <string.h>
+
+#pragma clang diagnostic ignored "-Wc23-extensions"
+
+static const char sandbox_lua[] = {
+#embed "lua/sandbox.lua"
+    , 0
+};
+
+static const struct {
+    const char *name;      /* the module name for require */
+    const char *field;     /* the ns field that loads it lazily */
+    const char *source;
+    size_t len;
+} libraries[] = {
+    { "nsrun.sandbox", "sandbox", sandbox_lua, sizeof sandbox_lua - 1 },
+};
+
+#define NLIBRARIES (sizeof libraries / sizeof libraries[0])
+
+const char *nsrun_lua_library_source(const char *name, size_t *len)
+{
+    for (size_t i = 0; i < NLIBRARIES; i++) {
+        if (strcmp(libraries[i].name, name) == 0) {
+            *len = libraries[i].len;
+            return libraries[i].source;
+        }
+    }
+    return NULL;
+}
+
+/* package.preload loader: loader(modname) → the module's value. */
+static int load_library(lua_State *L)
+{
+    const char *name = luaL_checkstring(L, 1);
+    size_t len;
+    const char *source = nsrun_lua_library_source(name, &len);
+    char chunkname[64];
+
+    if (source == NULL)
+        return luaL_error(L, "no embedded library '%s'", name);
+    /* "=nsrun.sandbox": errors and tracebacks name the module. */
+    chunkname[0] = '=';
+    strncpy(chunkname + 1, name, sizeof chunkname - 2);
+    chunkname[sizeof chunkname - 1] = '\0';
+    if (luaL_loadbufferx(L, source, len, chunkname, "t") != LUA_OK)
+        return lua_error(L);
+    lua_pushstring(L, name);
+    lua_call(L, 1, 1);
+    return 1;
+}
+
+/* ns.__index: the first read of ns.sandbox requires nsrun.sandbox and keeps
+ * it in ns, so later reads are plain table hits. */
+static int ns_index(lua_State *L)
+{
+    const char *key = lua_tostring(L, 2);
+
+    if (lua_type(L, 2) != LUA_TSTRING || key == NULL)
+        return 0;
+    for (size_t i = 0; i < NLIBRARIES; i++) {
+        if (strcmp(libraries[i].field, key) == 0) {
+            lua_getglobal(L, "require");
+            lua_pushstring(L, libraries[i].name);
+            lua_call(L, 1, 1);
+            lua_pushvalue(L, 2);
+            lua_pushvalue(L, -2);
+            lua_rawset(L, 1);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int install(lua_State *L)
+{
+    /* package.preload[name] = load_library, for every embedded module. */
+    lua_getfield(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+    for (size_t i = 0; i < NLIBRARIES; i++) {
+        lua_pushcfunction(L, load_library);
+        lua_setfield(L, -2, libraries[i].name);
+    }
+    lua_pop(L, 1);
+    /* setmetatable(ns, {__index = ns_index}) */
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, ns_index);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, 1);
+    return 0;
+}
+
+int nsrun_lua_install_libraries(lua_State *L, int ns)
+{
+    ns = lua_absindex(L, ns);
+    lua_pushcfunction(L, install);
+    lua_pushvalue(L, ns);
+    return lua_pcall(L, 1, 0, 0);
+}

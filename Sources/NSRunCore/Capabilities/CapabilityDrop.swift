@@ -1,0 +1,115 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A validated `drop_capabilities` request and the steps it takes. Pure:
+/// `dropCapabilities` reads the process's state and runs the plan.
+///
+/// Design (runc CVE-2022-29162): a capability that is kept stays in the
+/// bounding and permitted sets as it was, and is effective when permitted;
+/// every other one leaves all five sets. Inheritable and ambient end up empty, even for kept
+/// capabilities, unless `ambient` names some: those become inheritable and
+/// ambient, so that a program exec'd by a non-root user (or in a user
+/// namespace without a root mapping) gets them. Ambient capabilities must
+/// be kept.
+public struct CapabilityDrop: Equatable, Sendable {
+    /// Capabilities to keep (bit n for capability n).
+    public let keep: UInt64
+    /// Capabilities to make inheritable and ambient: a subset of `keep`.
+    public let ambient: UInt64
+
+    /// Which kept capabilities become ambient.
+    public enum Ambient: Equatable, Sendable {
+        case none
+        case allKept
+        case named([String])
+    }
+
+    /// Validates a request by names (`Capabilities.number(named:)`). Throws a
+    /// UsageError for an unknown name, or an ambient name that is not kept.
+    public init(keeping names: [String], ambient: Ambient = .none) throws(UsageError) {
+        let keep = try Capabilities.mask(named: names)
+        switch ambient {
+        case .none: try self.init(keep: keep, ambient: 0)
+        case .allKept: try self.init(keep: keep, ambient: keep)
+        case .named(let list):
+            for name in list {
+                guard let n = Capabilities.number(named: name) else { throw UsageError("unknown capability '\(name)'") }
+                if keep & (1 << UInt64(n)) == 0 {
+                    throw UsageError("ambient capability '\(name)' is not kept (ambient must be a subset of keep)")
+                }
+            }
+            try self.init(keep: keep, ambient: try Capabilities.mask(named: list))
+        }
+    }
+
+    public init(keep: UInt64, ambient: UInt64) throws(UsageError) {
+        if ambient & ~keep != 0 {
+            throw UsageError("ambient capability '\(Capabilities.names(in: ambient & ~keep)[0])' is not kept (ambient must be a subset of keep)")
+        }
+        self.keep = keep
+        self.ambient = ambient
+    }
+
+    /// What to do to a process in state `current` on a kernel whose last
+    /// capability is `last`, in this order:
+    ///
+    /// 0. when there are bounding capabilities to drop and CAP_SETPCAP is
+    ///    permitted but not effective (after a setresuid under keepcaps):
+    ///    capset(`raiseSetpcap`) makes it effective;
+    /// 1. PR_CAPBSET_DROP each of `boundingDrops` (needs CAP_SETPCAP in the
+    ///    effective set, which step 3 may remove: so bounding goes first);
+    /// 2. PR_CAP_AMBIENT_CLEAR_ALL;
+    /// 3. capset(`effective`, `permitted`, `inheritable`): a kept capability
+    ///    that is permitted is effective;
+    /// 4. PR_CAP_AMBIENT_RAISE each of `ambientRaises` (the kernel requires
+    ///    them in permitted and inheritable, hence after step 3).
+    public struct Plan: Equatable, Sendable {
+        /// Effective, permitted, inheritable for step 0, or nil.
+        public var raiseSetpcap: (effective: UInt64, permitted: UInt64, inheritable: UInt64)?
+        public var boundingDrops: [Int]
+        public var effective: UInt64
+        public var permitted: UInt64
+        public var inheritable: UInt64
+        public var ambientRaises: [Int]
+
+        public static func == (a: Plan, b: Plan) -> Bool {
+            a.raiseSetpcap?.effective == b.raiseSetpcap?.effective && a.raiseSetpcap?.permitted == b.raiseSetpcap?.permitted
+                && a.raiseSetpcap?.inheritable == b.raiseSetpcap?.inheritable && a.boundingDrops == b.boundingDrops
+                && a.effective == b.effective && a.permitted == b.permitted && a.inheritable == b.inheritable
+                && a.ambientRaises == b.ambientRaises
+        }
+    }
+
+    /// The plan, or, when the kernel would refuse a step, that refusal
+    /// (EPERM) before anything is changed:
+    /// - bounding capabilities to drop and CAP_SETPCAP neither effective nor
+    ///   permitted (after setresuid from root to another uid without
+    ///   keepcaps): "drop_capabilities bounding set (needs setpcap): Operation not permitted";
+    /// - an ambient capability not in both permitted and bounding (it could
+    ///   not be made inheritable and ambient):
+    ///   "drop_capabilities ambient net_bind_service (not permitted): …".
+    public func plan(current: CapabilitySets, last: Int) throws(SysError) -> Plan {
+        let upTo = min(last, Capabilities.lastRepresentable)
+        let drops = (0...max(upTo, 0)).filter { n in
+            let bit = UInt64(1) << UInt64(n)
+            return current.bounding & bit != 0 && keep & bit == 0
+        }
+        let setpcap = UInt64(1) << UInt64(Capabilities.setpcap)
+        var raise: (effective: UInt64, permitted: UInt64, inheritable: UInt64)? = nil
+        if !drops.isEmpty && current.effective & setpcap == 0 {
+            guard current.permitted & setpcap != 0 else {
+                throw SysError(errno: EPERM, operation: "drop_capabilities", object: "bounding set (needs setpcap)")
+            }
+            raise = (current.effective | setpcap, current.permitted, current.inheritable)
+        }
+        let missing = ambient & ~(current.permitted & current.bounding)
+        if missing != 0 {
+            throw SysError(errno: EPERM, operation: "drop_capabilities",
+                           object: "ambient \(Capabilities.names(in: missing).joined(separator: ",")) (not permitted)")
+        }
+        let raises = (0...Capabilities.lastRepresentable).filter { ambient & (1 << UInt64($0)) != 0 }
+        return Plan(raiseSetpcap: raise, boundingDrops: drops, effective: current.permitted & keep,
+                    permitted: current.permitted & keep, inheritable: ambient, ambientRaises: raises)
+    }
+}

@@ -1,0 +1,45 @@
+import CNSRunSys
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Drops every capability not in `drop.keep` from the caller's bounding,
+/// effective, permitted, inheritable and ambient sets, including those the
+/// kernel has and nsrun has no name for (up to `lastCapability()`), and
+/// makes `drop.ambient` inheritable and ambient (see `CapabilityDrop`).
+///
+/// Order (`CapabilityDrop.plan`): bounding drops while CAP_SETPCAP is still
+/// effective (raised from permitted first if need be), then
+/// PR_CAP_AMBIENT_CLEAR_ALL, then capset, then the ambient raises. Affects
+/// the calling thread only; nsrun has one.
+///
+/// To change to a non-root uid and keep capabilities (ambient ones, for a
+/// program exec'd by that uid), call `setKeepCaps(true)` before setresuid:
+/// the permitted set survives the change, and this function can still
+/// reduce the bounding set afterwards.
+///
+/// Errors, as "drop_capabilities <step>: <strerror>":
+/// - EPERM before anything changes: bounding capabilities to drop without
+///   CAP_SETPCAP effective or permitted ("bounding set (needs setpcap)"), or an ambient capability
+///   the caller does not have ("ambient X (not permitted)");
+/// - a step's own errno ("PR_CAPBSET_DROP sys_admin", "capset",
+///   "PR_CAP_AMBIENT_RAISE net_bind_service", …). Then the earlier steps
+///   have happened: the sets were only ever reduced.
+public func dropCapabilities(_ drop: CapabilityDrop) throws(SysError) {
+    let plan = try drop.plan(current: try currentCapabilities(), last: try lastCapability())
+    if let r = plan.raiseSetpcap, nsrun_sys_capset(r.effective, r.permitted, r.inheritable) < 0 {
+        throw SysError.last("drop_capabilities", "capset (raise setpcap)")
+    }
+    for n in plan.boundingDrops where nsrun_sys_prctl(PR_CAPBSET_DROP, UInt(n), 0, 0, 0) < 0 {
+        let e = errno; throw SysError(errno: e, operation: "drop_capabilities", object: "PR_CAPBSET_DROP \(Capabilities.name(of: n))")
+    }
+    if nsrun_sys_prctl(PR_CAP_AMBIENT, UInt(PR_CAP_AMBIENT_CLEAR_ALL), 0, 0, 0) < 0 {
+        throw SysError.last("drop_capabilities", "PR_CAP_AMBIENT_CLEAR_ALL")
+    }
+    if nsrun_sys_capset(plan.effective, plan.permitted, plan.inheritable) < 0 {
+        throw SysError.last("drop_capabilities", "capset")
+    }
+    for n in plan.ambientRaises where nsrun_sys_prctl(PR_CAP_AMBIENT, UInt(PR_CAP_AMBIENT_RAISE), UInt(n), 0, 0) < 0 {
+        let e = errno; throw SysError(errno: e, operation: "drop_capabilities", object: "PR_CAP_AMBIENT_RAISE \(Capabilities.name(of: n))")
+    }
+}

@@ -1,0 +1,44 @@
+import CNSRunSys
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The caller's five capability sets, from the kernel directly (works
+/// without /proc): capget(2) for effective, permitted and inheritable;
+/// PR_CAPBSET_READ and PR_CAP_AMBIENT_IS_SET for every capability up to
+/// `lastCapability()` for bounding and ambient. Errors read
+/// "capabilities capget: …"; none is expected on Linux ≥ 4.3 (ambient).
+public func currentCapabilities() throws(SysError) -> CapabilitySets {
+    var eff: UInt64 = 0, prm: UInt64 = 0, inh: UInt64 = 0
+    if nsrun_sys_capget(0, &eff, &prm, &inh) < 0 { throw SysError.last("capabilities", "capget") }
+    let last = try lastCapability()
+    var bnd: UInt64 = 0, amb: UInt64 = 0
+    for n in 0...last {
+        if try boundingHas(n) == true { bnd |= 1 << UInt64(n) }
+        let r = nsrun_sys_prctl(PR_CAP_AMBIENT, UInt(PR_CAP_AMBIENT_IS_SET), UInt(n), 0, 0)
+        if r < 0 { let e = errno; throw SysError(errno: e, operation: "capabilities", object: "PR_CAP_AMBIENT_IS_SET \(Capabilities.name(of: n))") }
+        if r == 1 { amb |= 1 << UInt64(n) }
+    }
+    return CapabilitySets(bounding: bnd, effective: eff, permitted: prm, inheritable: inh, ambient: amb)
+}
+
+/// The five capability sets of process `pid`, from /proc/PID/status, opened
+/// through `ProcFile` (procfs checked). Fails with ENOENT for no such
+/// process ("capabilities /proc/123/status: No such file or directory"),
+/// EXDEV when /proc is not procfs, and EIO when the file has no Cap lines.
+public func capabilities(ofProcess pid: Int32) throws(SysError) -> CapabilitySets {
+    let relative = "\(pid)/status"
+    let fd = try ProcFile.open(relative, flags: O_RDONLY, operation: "capabilities")
+    defer { close(fd) }
+    var bytes: [UInt8] = []
+    while true {
+        let chunk = try readFD(fd, count: 4096)
+        if chunk.isEmpty { break }
+        bytes += chunk
+        if bytes.count > 1 << 20 { break }
+    }
+    guard let sets = CapabilitySets(procStatus: String(decoding: bytes, as: UTF8.self)) else {
+        throw SysError(errno: EIO, operation: "capabilities", object: "/proc/\(relative) (no Cap lines)")
+    }
+    return sets
+}

@@ -1,0 +1,214 @@
+import CLua
+import CNSRunLua
+import NSRunCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Process supervision: ns.signalfd, ns.read_signals, ns.sigprocmask,
+/// ns.poll, ns.waitpid, ns.kill, ns.set_pdeathsig, ns.get_pdeathsig,
+/// ns.getppid, ns.getrusage, ns.clock, ns.sleep.
+enum SupervisionModule {
+    static let module = LuaModule(
+        functions: [
+            ("clock", { L in lua_pushnumber(L, monotonicSeconds()); return 1 }),
+            ("get_pdeathsig", { L in binding(L) { L throws(LuaRaise) in
+                do throws(SysError) { lua_pushinteger(L, lua_Integer(try parentDeathSignal())) }
+                catch { return pushFailure(L, error) }
+                return 1
+            } }),
+            ("getppid", { L in lua_pushinteger(L, lua_Integer(rawGetppid())); return 1 }),
+            ("getrusage", getrusage),
+            ("kill", { L in binding(L) { L throws(LuaRaise) in
+                let pid = try LuaArgs.integer(L, 1, in: -Int64(Int32.max)...Int64(Int32.max), "pid")
+                let sig = try LuaArgs.signal(L, 2, allowZero: true)
+                do throws(SysError) { try sendSignal(sig, to: pid_t(pid)) } catch { return pushFailure(L, error) }
+                return done(L)
+            } }),
+            ("poll", poll),
+            ("read_signals", { L in binding(L) { L throws(LuaRaise) in
+                let fd = try LuaArgs.integer(L, 1, in: 0...Int64(Int32.max), "fd")
+                do throws(SysError) {
+                    pushIntegers(L, try readSignals(Int32(fd)))
+                    return 1
+                } catch { return pushFailure(L, error) }
+            } }),
+            ("set_pdeathsig", { L in binding(L) { L throws(LuaRaise) in
+                let sig = try LuaArgs.signal(L, 1, allowZero: true)
+                do throws(SysError) { try setParentDeathSignal(sig) } catch { return pushFailure(L, error) }
+                return done(L)
+            } }),
+            ("signalfd", { L in binding(L) { L throws(LuaRaise) in
+                let set = try signalSet(L, 1)
+                do throws(SysError) { lua_pushinteger(L, lua_Integer(try openSignalFD(set))) }
+                catch { return pushFailure(L, error) }
+                return 1
+            } }),
+            ("sigprocmask", { L in binding(L) { L throws(LuaRaise) in
+                let name = try LuaArgs.string(L, 1)
+                guard let how = SignalMaskChange(rawValue: name) else {
+                    throw .argument(1, "invalid option '\(name)' (expected \"block\", \"unblock\" or \"set\")")
+                }
+                let set = try signalSet(L, 2)
+                do throws(SysError) { try changeSignalMask(how, set) } catch { return pushFailure(L, error) }
+                return done(L)
+            } }),
+            ("sleep", { L in binding(L) { L throws(LuaRaise) in
+                let seconds = try duration(L, 1)
+                if let why = Durations.refusal(sleep: seconds) { throw .argument(1, why) }
+                sleepFor(seconds: seconds)
+                return done(L)
+            } }),
+            ("waitpid", waitpid),
+        ]
+    )
+
+    /// `true`: the result of a call with nothing else to return.
+    static func done(_ L: LuaState) -> Int32 {
+        lua_pushboolean(L, 1)
+        return 1
+    }
+
+    /// Pushes a list {v1, v2, ...}.
+    static func pushIntegers(_ L: LuaState, _ values: [Int32]) {
+        lua_createtable(L, Int32(values.count), 0)
+        for (k, v) in values.enumerated() {
+            lua_pushinteger(L, lua_Integer(v))
+            lua_rawseti(L, -2, lua_Integer(k + 1))
+        }
+    }
+
+    /// A duration in seconds: any Lua number (a float is fine here: it is a
+    /// length of time, not an id), never a string.
+    static func duration(_ L: LuaState, _ i: Int32) throws(LuaRaise) -> Double {
+        guard lua_type(L, i) == LUA_TNUMBER else { throw LuaArgs.expected(L, i, "number") }
+        return Double(lua_tonumberx(L, i, nil))
+    }
+
+    /// Walks the list at `i` (raw access): every key must be an integer
+    /// 1..#t; `body` reads the value at the top of the stack, with its index.
+    static func list(_ L: LuaState, _ i: Int32, what: String,
+                     _ body: (Int64) throws(LuaRaise) -> Void) throws(LuaRaise) {
+        try LuaArgs.table(L, i)
+        let t = lua_absindex(L, i)
+        let n = Int64(lua_rawlen(L, t))
+        lua_pushnil(L)
+        while lua_next(L, t) != 0 {
+            defer { nsrun_lua_pop(L, 1) }
+            var ok: Int32 = 0
+            let k = lua_type(L, -2) == LUA_TNUMBER ? Int64(lua_tointegerx(L, -2, &ok)) : 0
+            guard ok != 0, k >= 1, k <= n else {
+                throw .argument(i, "\(what) must be a list, got a \(LuaArgs.typeName(L, -2)) key")
+            }
+            try body(k)
+        }
+    }
+
+    /// A list of signals (numbers or names, as pidfd_signal takes them) as
+    /// a SignalSet, with the entry named in messages:
+    /// `bad argument #1 to 'signalfd' ('signals[2]': unknown signal name 'NOPE')`.
+    static func signalSet(_ L: LuaState, _ i: Int32) throws(LuaRaise) -> SignalSet {
+        var signals: [(Int64, Int32)] = []
+        try list(L, i, what: "signals") { k throws(LuaRaise) in
+            let sig: Int32
+            do throws(LuaRaise) {
+                sig = try LuaArgs.signal(L, lua_gettop(L), allowZero: false)
+            } catch {
+                guard case .argument(_, let reason) = error else { throw error }
+                throw .argument(i, "'signals[\(k)]': \(reason)")
+            }
+            signals.append((k, sig))
+        }
+        var set = SignalSet()
+        for (k, sig) in signals.sorted(by: { $0.0 < $1.0 }) {
+            if let why = SignalSet.refusal(of: sig) { throw .argument(i, "'signals[\(k)]': \(why)") }
+            set.insert(sig)
+        }
+        return set
+    }
+
+    /// ns.poll(fds [, timeout]) → list of the ready fds (integers), {} on timeout.
+    static let poll: nsrun_binding = { L in binding(L) { L throws(LuaRaise) in
+        var entries: [(Int64, Int32)] = []
+        try list(L, 1, what: "fds") { k throws(LuaRaise) in
+            if let b = PidfdHandle.box(L, -1) {
+                guard b.pointee.fd >= 0 else { throw .argument(1, "'fds[\(k)]': pidfd is closed") }
+                entries.append((k, b.pointee.fd))
+                return
+            }
+            guard lua_type(L, -1) == LUA_TNUMBER else {
+                throw .argument(1, "'fds[\(k)]': fd or pidfd expected, got \(LuaArgs.typeName(L, -1))")
+            }
+            let fd = try LuaArgs.integerValue(L, -1, arg: 1, field: "fds[\(k)]")
+            guard (0...Int64(Int32.max)).contains(fd) else {
+                throw .argument(1, "'fds[\(k)]': fd out of range 0..\(Int32.max)")
+            }
+            entries.append((k, Int32(fd)))
+        }
+        let timeout: PollTimeout
+        if LuaArgs.isNoneOrNil(L, 2) {
+            timeout = .forever
+        } else {
+            guard let t = PollTimeout.from(seconds: try duration(L, 2)) else { throw .argument(2, "timeout is NaN") }
+            timeout = t
+        }
+        let fds = entries.sorted { $0.0 < $1.0 }.map(\.1)
+        do throws(SysError) {
+            pushIntegers(L, try pollReadable(fds, timeout: timeout))
+            return 1
+        } catch { return pushFailure(L, error) }
+    } }
+
+    /// ns.waitpid(pid [, "nohang"]) → pid, "exit", code | pid, "signal", sig, core_dumped;
+    /// 0 with nohang when no child has exited yet.
+    static let waitpid: nsrun_binding = { L in binding(L) { L throws(LuaRaise) in
+        let value = try LuaArgs.integer(L, 1)
+        guard let target = WaitTarget(value) else { throw .argument(1, "pid must be -1 (any child) or positive, got \(value)") }
+        var noHang = false
+        if !LuaArgs.isNoneOrNil(L, 2) {
+            let opt = try LuaArgs.string(L, 2)
+            guard opt == "nohang" else { throw .argument(2, "invalid option '\(opt)' (expected \"nohang\")") }
+            noHang = true
+        }
+        let reaped: ReapedChild?
+        do throws(SysError) { reaped = try waitForChild(target, noHang: noHang) } catch { return pushFailure(L, error) }
+        guard let child = reaped else {
+            lua_pushinteger(L, 0)
+            return 1
+        }
+        lua_pushinteger(L, lua_Integer(child.pid))
+        switch child.status {
+        case .exited(let code):
+            pushString(L, "exit")
+            lua_pushinteger(L, lua_Integer(code))
+            return 3
+        case .signaled(let sig, let core):
+            pushString(L, "signal")
+            lua_pushinteger(L, lua_Integer(sig))
+            lua_pushboolean(L, core ? 1 : 0)
+            return 4
+        case .running:
+            // waitForChild returns nil, never .running.
+            lua_pushinteger(L, 0)
+            return 1
+        }
+    } }
+
+    /// ns.getrusage("self"|"children") → {utime=, stime=, maxrss=}.
+    static let getrusage: nsrun_binding = { L in binding(L) { L throws(LuaRaise) in
+        let name = try LuaArgs.string(L, 1)
+        guard let target = RusageTarget(rawValue: name) else {
+            throw .argument(1, "invalid option '\(name)' (expected \"self\" or \"children\")")
+        }
+        let usage: ResourceUsage
+        do throws(SysError) { usage = try resourceUsage(target) } catch { return pushFailure(L, error) }
+        lua_createtable(L, 0, 3)
+        lua_pushnumber(L, usage.userSeconds)
+        LuaTable.setField(L, -2, "utime")
+        lua_pushnumber(L, usage.systemSeconds)
+        LuaTable.setField(L, -2, "stime")
+        lua_pushinteger(L, lua_Integer(usage.maxRSSKiB))
+        LuaTable.setField(L, -2, "maxrss")
+        return 1
+    } }
+}

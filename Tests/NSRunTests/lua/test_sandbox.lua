@@ -1,0 +1,288 @@
+-- sandbox{}: the spec, its refusals, results, supervision, fds, dry-run.
+local T = require "testing"
+local sandbox = require "nsrun.sandbox"
+local E = ns.errno
+
+local HERE = arg[0]:match("^(.*)/[^/]*$") or "."
+local ROOT = os.getenv("NSRUN_ROOTFS") or (HERE .. "/../../../.build/rootfs")
+do
+  local f = io.open(ROOT .. "/bin/busybox")
+  if f then f:close() else assert(os.execute(("%q %q >/dev/null 2>&1"):format(HERE .. "/../../../scripts/mkrootfs", ROOT))) end
+end
+local f = io.popen("cd " .. ROOT .. " && pwd"); ROOT = f:read("l"); f:close()
+
+-- A busybox sandbox running `script` with the default namespaces.
+local function sh(script, extra)
+  local spec = {
+    argv = { "/bin/sh", "-c", script }, rootfs = ROOT, env = { PATH = "/bin:/sbin:/usr/bin" },
+    mounts = { { proc = "/proc" }, { dev = "/dev" }, { tmpfs = "/tmp" } },
+  }
+  for k, v in pairs(extra or {}) do spec[k] = v end
+  return spec
+end
+
+-- Runs another nsrun with `chunk`; returns pid, pidfd, and the read end of its stdout.
+local function nsrun_child(chunk)
+  local r, w = assert(ns.pipe())
+  local pid, pidfd = assert(clone(0, function()
+    ns.dup2(w, 1)
+    ns.execve("/proc/self/exe", { "nsrun", "-e", chunk })
+    return 127
+  end))
+  ns.close(w)
+  return pid, pidfd, r
+end
+
+local function read_all(fd)
+  local out = {}
+  while true do
+    local s = ns.read(fd, 4096)
+    if not s or s == "" then break end
+    out[#out + 1] = s
+  end
+  return table.concat(out)
+end
+
+local function exists_pid(pid)
+  local f = io.open("/proc/" .. pid .. "/stat")
+  if not f then return false end
+  local state = f:read("a"):match("^%d+ %b() (%a)")
+  f:close()
+  return state ~= "Z"
+end
+
+T.test("with init = false a sandbox runs its program as pid 1 with a fresh /proc and its own hostname", function()
+  -- /proc lists the shell (1), and the ls and the subshell of the test itself.
+  local r = sandbox.run(sh('test $$ = 1 && test "$(hostname)" = box && test "$(ls -d /proc/[0-9]* | wc -l)" -le 4 ', { hostname = "box", init = false }))
+  T.eq(r.status, "exit"); T.eq(r.code, 0)
+  assert(r.wall_time > 0 and r.user_time >= 0 and r.sys_time >= 0 and r.max_rss > 0, "times and rss")
+  T.eq(r.timed_out, false); T.eq(r.oom_killed, false)
+end)
+
+T.test("exit codes: 0, 42, 128+9, 128+11, 127 for a missing program", function()
+  T.eq(sandbox.run(sh("exit 0")).code, 0)
+  T.eq(sandbox.run(sh("exit 42")).code, 42)
+  -- pid 1 ignores signals it has no handler for, even its own SIGKILL: a
+  -- program that must be killable by signal runs outside a new pid namespace.
+  local no_pid_ns = { namespaces = { "mount", "uts", "ipc", "net" } }
+  local killed = sandbox.run(sh("kill -9 $$", no_pid_ns))
+  T.eq(killed.status, "signal"); T.eq(killed.signal, 9)
+  local segv = sandbox.run(sh("kill -11 $$", no_pid_ns))
+  T.eq(segv.status, "signal"); T.eq(segv.signal, 11)
+  -- By default (as bwrap) an init is pid 1: the program is pid 2 and its
+  -- signal is reported as its own.
+  local under_init = sandbox.run(sh("kill -9 $$"))
+  T.eq(under_init.status, "signal"); T.eq(under_init.signal, 9)
+  T.eq(sandbox.run(sh("test $$ = 2 && exit 42")).code, 42)
+  -- init = false: the program is pid 1 itself.
+  T.eq(sandbox.run(sh("test $$ = 1", { init = false })).code, 0)
+  local missing = sandbox.run({ argv = { "/no/such/program" }, rootfs = ROOT })
+  T.eq(missing.status, "exit"); T.eq(missing.code, 127); T.eq(missing.stage, "exec"); T.eq(missing.errno, E.ENOENT)
+  assert(missing.error:find("/no/such/program", 1, true), missing.error)
+end)
+
+T.test("nsrun exits with the shell convention for a returned result", function()
+  for _, case in ipairs({ { "exit 42", 42 }, { "kill -9 $$", 137 }, { "kill -11 $$", 139 } }) do
+    local _, pidfd = nsrun_child(([[return require("nsrun.sandbox").run{argv = {"/bin/sh", "-c", %q}, rootfs = %q,
+      namespaces = {"mount", "uts", "ipc"}}]]):format(case[1], ROOT))
+    local _, how, code = ns.wait(pidfd)
+    T.eq(code, case[2], case[1])
+  end
+end)
+
+T.test("a setup failure names the stage and claims no exit code", function()
+  local r = sandbox.run(sh("exit 0", { mounts = { { proc = "/no-such-dir" } } }))
+  T.eq(r.status, "error"); T.eq(r.stage, "mounts"); T.eq(r.errno, E.ENOENT); T.eq(r.code, nil)
+  assert(r.error:find("mount_proc /no-such-dir", 1, true), r.error)
+  local hook = sandbox.run(sh("exit 0", { hooks = { in_child = function() error("hook says no") end } }))
+  T.eq(hook.status, "error"); T.eq(hook.stage, "in_child"); assert(hook.error:find("hook says no", 1, true))
+end)
+
+T.test("env is cleared by default, set by map, inherited by name", function()
+  -- busybox sh itself sets PATH, PWD and SHLVL; nothing else may be there.
+  T.eq(sandbox.run({ argv = { "/bin/sh", "-c", 'test -z "$HOME$USER$TERM" && test "$(env | grep -vcE "^(PWD|SHLVL|PATH)=")" = 0' }, rootfs = ROOT }).code, 0)
+  T.eq(sandbox.run({ argv = { "/bin/sh", "-c", 'test "$A" = b && test -n "$PATH"' }, rootfs = ROOT,
+                     env = { A = "b", inherit = { "PATH" } } }).code, 0)
+end)
+
+T.test("cwd, uid and gid", function()
+  T.eq(sandbox.run(sh('test "$(pwd)" = /tmp && test "$(id -u):$(id -g)" = 1000:1001', { cwd = "/tmp", uid = 1000, gid = 1001 })).code, 0)
+end)
+
+T.test("only stdio and pass_fds reach the program, even when the caller holds extra fds", function()
+  local extra_r, extra_w = assert(ns.pipe())     -- close-on-exec: must not arrive
+  local passed_r, passed_w = assert(ns.pipe())   -- passed on purpose
+  local r = sandbox.run(sh(("ls /proc/self/fd | sort -n | tr '\\n' ' ' > /dev/stderr; test \"$(ls /proc/self/fd | sort -n | tr '\\n' ' ')\" = '0 1 2 %d 3 '"):format(passed_w):gsub("0 1 2 (%d+) 3 ", function(n) return "0 1 2 3 " .. n .. " " end),
+    { pass_fds = { passed_w }, stdio = { stderr = "null" } }))
+  T.eq(r.code, 0, "fds seen by the program")
+  for _, fd in ipairs({ extra_r, extra_w, passed_r, passed_w }) do ns.close(fd) end
+end)
+
+T.test("a cwd or program path through /proc/self/fd is refused before anything is created", function()
+  T.raises("cwd: a working directory through /proc/PID/fd", sandbox.run, sh("true", { cwd = "/proc/self/fd/3" }))
+  T.raises("argv[1]: a program path through /proc/PID/fd", sandbox.run, { argv = { "/proc/self/fd/5" } })
+  T.raises("cwd: must be an absolute path", sandbox.run, sh("true", { cwd = "tmp" }))
+end)
+
+T.test("every refusal names its key", function()
+  local cases = {
+    { { argv = { "/bin/true" }, bogus = 1 }, "bogus: unknown key" },
+    { {}, "argv: required" },
+    { { argv = {} }, "argv: needs at least 1 element" },
+    { { argv = { 1 } }, "argv[1]: string expected" },
+    { { argv = { "/bin/true" }, namespaces = { "pid", "nope" } }, "namespaces[2]: unknown namespace 'nope'" },
+    { { argv = { "/bin/true" }, uid_map = { { 0, 1000, 1 } } }, "uid_map: needs the 'user' namespace" },
+    { { argv = { "/bin/true" }, namespaces = { "pid" }, hostname = "x" }, "hostname: needs the 'uts' namespace" },
+    { { argv = { "/bin/true" }, namespaces = { "pid" }, rootfs = "/" }, "rootfs: needs the 'mount' namespace" },
+    { { argv = { "/bin/true" }, namespaces = { "mount" }, init = true }, "init: needs the 'pid' namespace" },
+    { { argv = { "/bin/true" }, namespaces = { "pid" }, network = "none" }, "network: needs the 'net' namespace" },
+    { { argv = { "/bin/true" }, time_offsets = { monotonic = 10 } }, "time_offsets: needs the 'time' namespace" },
+    { { argv = { "/bin/true" }, mounts = { { proc = "/proc", dev = "/dev" } } }, "mounts[1]: both" },
+    { { argv = { "/bin/true" }, mounts = { { bind = "/x", ro = "yes" } } }, "mounts[1].ro: boolean expected" },
+    { { argv = { "/bin/true" }, mounts = { { tmpfs = "/t", sized = 1 } } }, "mounts[1]: unknown option 'sized' for tmpfs" },
+    { { argv = { "/bin/true" }, env = { 1 } }, "env[1]: \"NAME=value\" expected" },
+    { { argv = { "/bin/true" }, uid = -1 }, "uid: an integer" },
+    { { argv = { "/bin/true" }, no_new_privs = 0 }, "no_new_privs: boolean expected" },
+    { { argv = { "/bin/true" }, seccomp = { deny = { "ptrce" } } }, "seccomp:" },
+    { { argv = { "/bin/true" }, rlimits = { nofiles = 4 } }, "rlimits.nofiles:" },
+    { { argv = { "/bin/true" }, timeout = -1 }, "timeout: a positive number" },
+    { { argv = { "/bin/true" }, kill_after = 1 }, "kill_after: needs a timeout" },
+    { { argv = { "/bin/true" }, hooks = { after_exec = print } }, "hooks: unknown hook 'after_exec'" },
+    { { argv = { "/bin/true" }, stdio = { stdout = "file" } }, "stdio.stdout:" },
+    { { argv = { "/bin/true" }, pass_fds = { 1 } }, "pass_fds[1]: an fd number >= 3" },
+    { { argv = { "/bin/true" }, cgroup = { swap = 1 } }, "cgroup: unknown key 'swap'" },
+    { { argv = { "/bin/true" }, landlock = { rx = {} } }, "landlock: unknown key 'rx'" },
+  }
+  local before = T.read("/proc/self/mountinfo")
+  for _, c in ipairs(cases) do T.raises(c[2], sandbox.run, c[1]) end
+  T.raises("bad argument #1 to 'run' (table expected, got string)", sandbox.run, "ls")
+  T.eq(T.read("/proc/self/mountinfo"), before, "nothing was created")
+end)
+
+T.test("the host root read-only when no rootfs is given", function()
+  local r = sandbox.run({ argv = { "/bin/sh", "-c", "test -d /etc && ! touch /etc/nsrun-test 2>/dev/null" },
+                         env = { PATH = "/usr/bin:/bin" }, mounts = { { proc = "/proc" }, { tmpfs = "/tmp" } } })
+  T.eq(r.code, 0)
+end)
+
+T.test("binds, ro binds and a user namespace with maps", function()
+  local dir = os.tmpname(); os.remove(dir); assert(ns.mkdir(dir))
+  io.open(dir .. "/data", "w"):write("payload"):close()
+  local r = sandbox.run(sh('test "$(cat /mnt/data)" = payload && ! touch /mnt/x 2>/dev/null && test "$(id -u)" = 0 && grep -q "0 *100000 *65536" /proc/self/uid_map', {
+    namespaces = { "pid", "mount", "uts", "ipc", "net", "user" },
+    uid_map = { { 0, 100000, 65536 } }, gid_map = { { 0, 100000, 65536 } },
+    mounts = { { proc = "/proc" }, { dev = "/dev" }, { bind = dir, to = "/mnt", ro = true } },
+  }))
+  T.eq(r.code, 0, tostring(r.error))
+  os.execute("rm -rf " .. dir)
+end)
+
+T.test("capabilities, no_new_privs, seccomp, landlock and rlimits apply to the program", function()
+  local r = sandbox.run(sh([[
+    grep -q "^CapEff:.*0000000000000400" /proc/self/status &&
+    grep -q "^NoNewPrivs:.*1" /proc/self/status &&
+    grep -q "^Seccomp:.*2" /proc/self/status &&
+    test "$(ulimit -n)" = 64 &&
+    ! mkdir /tmp/denied 2>/dev/null
+  ]], { capabilities = { "net_bind_service" }, seccomp = { deny = { "mkdir", "mkdirat" } }, rlimits = { nofile = 64 } }))
+  T.eq(r.code, 0, tostring(r.error))
+  if ns.landlock_abi() then
+    local l = sandbox.run(sh("head -c1 /etc/passwd >/dev/null && ! touch /tmp/x 2>/dev/null",
+      { landlock = { ro = { "/" }, rw = { "/dev" }, exec = { "/bin" } } }))
+    T.eq(l.code, 0, tostring(l.error))
+  end
+end)
+
+T.test("timeout: TERM, then KILL after the grace period", function()
+  local t0 = ns.clock()
+  -- Outside a new pid namespace: there, pid 1 would ignore the TERM.
+  local r = sandbox.run(sh("sleep 30", { timeout = 0.3, namespaces = { "mount", "uts", "ipc" } }))
+  T.eq(r.timed_out, true); T.eq(r.status, "signal"); T.eq(r.signal, 15)
+  local stubborn = sandbox.run(sh("trap '' TERM; sleep 30", { timeout = 0.2, kill_after = 0.3 }))
+  T.eq(stubborn.timed_out, true); T.eq(stubborn.signal, 9)
+  assert(ns.clock() - t0 < 5, "bounded")
+end)
+
+T.test("signals sent to nsrun reach the sandboxed program", function()
+  local pid, pidfd, out = nsrun_child(([[
+    local r = require("nsrun.sandbox").run{ argv = {"/bin/sh", "-c", "trap 'echo got-usr1; exit 7' USR1; echo ready; while :; do sleep 0.05; done"}, rootfs = %q }
+    return r]]):format(ROOT))
+  local line = ""
+  while not line:find("ready") do line = line .. ns.read(out, 64) end
+  assert(ns.kill(pid, "USR1"))
+  local _, how, code = ns.wait(pidfd)
+  T.eq(code, 7, "the program's trap ran")
+  local text = line .. read_all(out)
+  assert(text:find("got-usr1", 1, true), "output: " .. text)
+end)
+
+T.test("init = true reaps 100 orphans and exits as the program", function()
+  local r = sandbox.run(sh([[
+    i=0; while [ $i -lt 100 ]; do (sleep 0.01 &) ; i=$((i+1)); done
+    sleep 0.5
+    test "$(grep -l '^State:.*Z' /proc/[0-9]*/status 2>/dev/null | wc -l)" = 0 || exit 9
+    exit 5]], { init = true }))
+  T.eq(r.status, "exit"); T.eq(r.code, 5, tostring(r.error))
+end)
+
+T.test("kill -9 of nsrun leaves no sandbox process", function()
+  local pid, pidfd, out = nsrun_child(([[
+    local s = require("nsrun.sandbox").start{ argv = {"/bin/sh", "-c", "exec sleep 60"}, rootfs = %q }
+    io.write(s.pid, "\n"); io.stdout:flush()
+    s:wait()]]):format(ROOT))
+  local text = ""
+  while not text:find("\n") do text = text .. ns.read(out, 64) end
+  local sandbox_pid = tonumber(text:match("^(%d+)"))
+  local guard = assert(ns.pidfd_open(sandbox_pid))
+  assert(pidfd_signal(pidfd, "KILL"))
+  ns.wait(pidfd)
+  local gone = ns.poll({ guard }, 2)
+  T.eq(#gone, 1, "the sandbox died within 2 s")
+end)
+
+T.test("start, :signal, :pidfd, :join, :wait", function()
+  local s = sandbox.start(sh("exec sleep 30", { hostname = "joined" }))
+  assert(s:pidfd() and s.pid > 0)
+  local ok = s:join(function() return ns.gethostname() == "joined" and 0 or 1 end)
+  T.eq(ok, true, "join sees the sandbox's hostname")
+  assert(s:signal("TERM"))
+  local r = s:wait()
+  T.eq(r.status, "signal"); T.eq(r.signal, 15)
+  T.eq(s:wait(), r, "wait is idempotent")
+end)
+
+T.test("hooks run at their stages: after_clone in the parent, in_child and before_exec in the sandbox", function()
+  local r_, w_ = assert(ns.pipe())
+  local seen = {}
+  local r = sandbox.run(sh("exit 0", { hooks = {
+    after_clone = function(s) seen.after_clone = s.pid > 0 end,
+    in_child = function() ns.write(w_, "in_child:" .. getpid() .. ";") end,
+    before_exec = function() ns.write(w_, "before_exec;") end,
+  } }))
+  ns.close(w_)
+  T.eq(r.code, 0)
+  T.eq(seen.after_clone, true)
+  T.eq(read_all(r_), "in_child:1;before_exec;")
+end)
+
+T.test("dry-run creates nothing: mountinfo, cgroups and processes unchanged", function()
+  local mounts = T.read("/proc/self/mountinfo")
+  local marker = os.tmpname(); os.remove(marker)
+  local r_, w_ = assert(ns.pipe())
+  local _, pidfd = assert(clone(0, function()
+    ns.dup2(w_, 2)
+    ns.execve("/proc/self/exe", { "nsrun", "--dry-run", "-e", ([[
+      local r = require("nsrun.sandbox").run{ argv = {"/bin/touch", %q}, rootfs = %q, hostname = "dry",
+        mounts = {{proc = "/proc"}}, cgroup = {pids = 8} }
+      assert(r.status == "dry-run")]]):format(marker, ROOT) })
+  end))
+  ns.close(w_)
+  local plan = read_all(r_)
+  T.eq(ns.wait(pidfd), true)
+  assert(plan:find("[dry-run] sandbox plan:", 1, true), plan)
+  assert(plan:find("mount_proc(\"/proc\"", 1, true) and plan:find("sethostname(\"dry\")", 1, true) and plan:find("exec /bin/touch", 1, true), plan)
+  T.eq(io.open(marker), nil, "the program did not run")
+  T.eq(T.read("/proc/self/mountinfo"), mounts)
+end)
+
+os.exit(T.done())
