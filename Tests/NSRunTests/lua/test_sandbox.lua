@@ -285,4 +285,48 @@ T.test("dry-run creates nothing: mountinfo, cgroups and processes unchanged", fu
   T.eq(T.read("/proc/self/mountinfo"), mounts)
 end)
 
+T.test("network: only lo by default; a veth to the host with addresses on request", function()
+  T.eq(sandbox.run(sh([[test "$(ls /sys/class/net 2>/dev/null || ip -o link | wc -l)" != "" && ip -o link | grep -c ": " | grep -qx 1 && ip -o link | grep -q "lo:.*UP"]])).code, 0)
+  -- busybox ping needs a raw socket: the sandbox keeps CAP_NET_RAW for it.
+  local r = sandbox.run(sh("ip -o addr | grep -q '169.254.79.2/30' && ping -c1 -W2 169.254.79.1 >/dev/null", { capabilities = { "net_raw" },
+    network = { veth = { host = "nsrun-sbx0", sandbox = "eth0", host_address = "169.254.79.1/30", sandbox_address = "169.254.79.2/30" } } }))
+  T.eq(r.code, 0, tostring(r.error))
+  -- The host end goes with the sandbox's namespace, which the kernel
+  -- destroys asynchronously: allow it a moment.
+  local deadline = ns.clock() + 3
+  while os.execute("ip link show nsrun-sbx0 >/dev/null 2>&1") and ns.clock() < deadline do ns.sleep(0.05) end
+  T.eq(os.execute("ip link show nsrun-sbx0 >/dev/null 2>&1"), nil, "host end removed")
+end)
+
+T.test("time offsets: a new time namespace with its own monotonic clock", function()
+  local r = sandbox.run(sh("awk '{ exit !($1 > 86400 * 365) }' /proc/uptime", {
+    namespaces = { "pid", "mount", "uts", "ipc", "time" }, time_offsets = { boottime = 86400 * 366 } }))
+  T.eq(r.code, 0, tostring(r.error))
+end)
+
+T.test("a cgroup pids limit stops a fork bomb and is removed afterwards", function()
+  -- 40 background sleeps: fine under a loose limit; under 12 the shell's
+  -- fork fails and busybox sh gives up with status 2 ("can't fork").
+  local bomb = "n=0; while [ $n -lt 40 ]; do sleep 2 & n=$((n+1)); done; echo all-started"
+  local name = "nsrun-test-sbx-" .. getpid()
+  local r_, w_ = assert(ns.pipe())
+  local loose = sandbox.run(sh(bomb, { cgroup = { pids = 200, name = name }, stdio = { stdout = "null" } }))
+  T.eq(loose.code, 0, tostring(loose.error))
+  local tight = sandbox.run(sh(bomb, { cgroup = { pids = 12, name = name }, stdio = { stderr = w_, stdout = "null" } }))
+  ns.close(w_)
+  T.eq(tight.code, 2, tostring(tight.error))
+  assert(read_all(r_):find("can't fork", 1, true), "the fork failed at the limit")
+  for _, dir in ipairs({ "/sys/fs/cgroup/unified", "/sys/fs/cgroup/pids" }) do
+    T.eq(os.execute("find " .. dir .. " -maxdepth 3 -name '" .. name .. "' | grep -q ."), nil, "left in " .. dir)
+  end
+end)
+
+T.test("stdio: null and an fd", function()
+  local r_, w_ = assert(ns.pipe())
+  local r = sandbox.run(sh("echo to-the-pipe; echo to-null >&2", { stdio = { stdout = w_, stderr = "null" } }))
+  ns.close(w_)
+  T.eq(r.code, 0)
+  T.eq(read_all(r_), "to-the-pipe\n")
+end)
+
 os.exit(T.done())
