@@ -69,8 +69,15 @@ int nsrun_lua_loadfile(lua_State *L, const char *_Nullable path);
  * raise on memory exhaustion). Returns a lua_pcall status. */
 int nsrun_lua_openlibs(lua_State *L);
 
+/* Wraps io.open, io.popen, io.tmpfile, io.lines, io.input and io.output so
+ * every file handle they create is close-on-exec (iocloexec.c). Runs under
+ * lua_pcall; returns its status. */
+int nsrun_lua_install_io_cloexec(lua_State *L);
+
 /* Macro shims. */
 static inline void nsrun_lua_pop(lua_State *L, int n) { lua_pop(L, n); }
+static inline void nsrun_lua_gc_stop(lua_State *L) { lua_gc(L, LUA_GCSTOP); }
+static inline void nsrun_lua_gc_restart(lua_State *L) { lua_gc(L, LUA_GCRESTART); }
 static inline void nsrun_lua_newtable(lua_State *L) { lua_newtable(L); }
 static inline int nsrun_lua_registryindex(void) { return LUA_REGISTRYINDEX; }
 static inline int nsrun_lua_upvalueindex(int i) { return lua_upvalueindex(i); }

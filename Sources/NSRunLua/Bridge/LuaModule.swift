@@ -13,7 +13,9 @@ struct LuaModule: @unchecked Sendable {
     /// Sub-tables of integer constants (ns.errno, ns.signals, ns.namespaces).
     var tables: [(String, [(String, Int64)])] = []
     /// Names also published as globals (the mission's functions, CLONE_*).
-    var globals: Set<String> = []
+    /// An array, not a Set: hashing setup at start-up costs more than a few
+    /// linear scans.
+    var globals: [String] = []
     /// Extra setup with the `ns` table at the top of the stack (metatables).
     var setup: ((LuaState) -> Void)? = nil
 }

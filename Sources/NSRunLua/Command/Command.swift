@@ -104,13 +104,23 @@ public enum NSRunCommand {
             guard let host = LuaHost() else { return outOfMemory() }
             host.setMode(mode)
             host.setArg(program: program, script: "-e", args: args)
-            return host.run(.chunk(text), args: args)
+            finish(host.run(.chunk(text), args: args))
         case .run(let script, let args, let mode):
             guard let host = LuaHost() else { return outOfMemory() }
             host.setMode(mode)
             host.setArg(program: program, script: script, args: args)
-            return host.run(.file(script), args: args)
+            finish(host.run(.file(script), args: args))
         }
+    }
+
+    /// Ends the process with the script's status without closing the Lua
+    /// state, as lua(1) does for os.exit: freeing every object one by one
+    /// at exit is a third of a short script's run time, and the kernel frees
+    /// the memory and fds anyway. exit(3) still flushes stdio and runs the
+    /// atexit handlers (the cgroup registry removes what is left).
+    static func finish(_ status: Int32) -> Never {
+        flushStdio()
+        exit(status)
     }
 
     static func outOfMemory() -> Int32 {

@@ -25,8 +25,11 @@ public final class LuaHost {
     public init?() {
         guard let L = luaL_newstate() else { return nil }
         self.L = L
-        guard nsrun_lua_openlibs(L) == LUA_OK, IOCloexec.install(L) else { lua_close(L); return nil }
+        // Nothing built at start-up is garbage: collecting during it is wasted work.
+        nsrun_lua_gc_stop(L)
+        guard nsrun_lua_openlibs(L) == LUA_OK, nsrun_lua_install_io_cloexec(L) == LUA_OK else { lua_close(L); return nil }
         registerNS()
+        nsrun_lua_gc_restart(L)
     }
 
     deinit { lua_close(L) }

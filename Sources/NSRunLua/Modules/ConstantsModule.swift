@@ -10,7 +10,7 @@ enum ConstantsModule {
                ("CLONE_ARGS_SIZE_VER0", Int64(CloneArgsSize.ver0)),
                ("CLONE_ARGS_SIZE_VER1", Int64(CloneArgsSize.ver1)),
                ("CLONE_ARGS_SIZE_VER2", Int64(CloneArgsSize.ver2))]
-        m.globals = Set(m.constants.map(\.0))
+        m.globals = m.constants.map(\.0)
         m.tables = [
             ("errno", ErrnoNames.all.map { ($0.name, Int64($0.value)) }),
             ("signals", Signals.all.map { ("SIG" + $0.name, Int64($0.number)) }),
