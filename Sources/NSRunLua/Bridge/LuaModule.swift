@@ -7,17 +7,41 @@ import CNSRunLua
 /// immutable after start-up and hold only C function pointers.
 struct LuaModule: @unchecked Sendable {
     /// Functions by name (sorted, as luaL_Reg tables are).
-    var functions: [(String, nsrun_binding)] = []
+    var functions: [LuaFunction] = []
     /// Integer constants by name, set as ns.NAME.
-    var constants: [(String, Int64)] = []
+    var constants: [LuaConstant] = []
     /// Sub-tables of integer constants (ns.errno, ns.signals, ns.namespaces).
-    var tables: [(String, [(String, Int64)])] = []
+    var tables: [LuaConstantTable] = []
     /// Names also published as globals (the mission's functions, CLONE_*).
     /// An array, not a Set: hashing setup at start-up costs more than a few
     /// linear scans.
     var globals: [String] = []
     /// Extra setup with the `ns` table at the top of the stack (metatables).
     var setup: ((LuaState) -> Void)? = nil
+}
+
+// Structs rather than tuples: a tuple type's metadata is built at run time
+// from its mangled name, which cost a fifth of nsrun's start-up (callgrind).
+
+/// A binding and the name it is registered under.
+struct LuaFunction {
+    let name: String
+    let fn: nsrun_binding
+    init(_ name: String, _ fn: nsrun_binding) { self.name = name; self.fn = fn }
+}
+
+/// An integer constant and its name.
+struct LuaConstant {
+    let name: String
+    let value: Int64
+    init(_ name: String, _ value: Int64) { self.name = name; self.value = value }
+}
+
+/// A sub-table of constants (ns.errno).
+struct LuaConstantTable {
+    let name: String
+    let entries: [LuaConstant]
+    init(_ name: String, _ entries: [LuaConstant]) { self.name = name; self.entries = entries }
 }
 
 /// Raw table helpers: no metamethods run, so nothing can raise from Swift.

@@ -60,17 +60,18 @@ enum PidfdHandle {
         }, "__tostring")
         LuaTable.setField(L, -2, "__tostring")
         nsrun_lua_newtable(L)
-        let methods: [(String, nsrun_binding)] = [
-            ("close", { L in PidfdHandle.close(L) }),
-            ("fd", { L in binding(L) { L throws(LuaRaise) in
+        let methods: [LuaFunction] = [
+            LuaFunction("close", { L in PidfdHandle.close(L) }),
+            LuaFunction("fd", { L in binding(L) { L throws(LuaRaise) in
                 lua_pushinteger(L, lua_Integer(try PidfdHandle.fd(L, 1))); return 1 } }),
-            ("pid", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("pid", { L in binding(L) { L throws(LuaRaise) in
                 guard let b = PidfdHandle.box(L, 1) else { throw LuaArgs.expected(L, 1, "pidfd") }
                 lua_pushinteger(L, lua_Integer(b.pointee.pid)); return 1 } }),
-            ("signal", ProcessModule.pidfdSignal),
-            ("wait", ProcessModule.wait),
+            LuaFunction("signal", ProcessModule.pidfdSignal),
+            LuaFunction("wait", ProcessModule.wait),
         ]
-        for (name, fn) in methods {
+        for method in methods {
+            let name = method.name, fn = method.fn
             nsrun_lua_pushbinding(L, fn, name)
             LuaTable.setField(L, -2, name)
         }

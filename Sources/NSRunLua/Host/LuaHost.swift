@@ -44,21 +44,21 @@ public final class LuaHost {
         LuaTable.pushGlobals(L)
         let globals = lua_gettop(L)
         for m in LuaHost.modules {
-            for (name, fn) in m.functions {
-                nsrun_lua_pushbinding(L, fn, name)
-                publish(name, ns: ns, globals: globals, global: m.globals.contains(name))
+            for f in m.functions {
+                nsrun_lua_pushbinding(L, f.fn, f.name)
+                publish(f.name, ns: ns, globals: globals, global: m.globals.contains(f.name))
             }
-            for (name, value) in m.constants {
-                lua_pushinteger(L, lua_Integer(value))
-                publish(name, ns: ns, globals: globals, global: m.globals.contains(name))
+            for c in m.constants {
+                lua_pushinteger(L, lua_Integer(c.value))
+                publish(c.name, ns: ns, globals: globals, global: m.globals.contains(c.name))
             }
-            for (name, entries) in m.tables {
-                lua_createtable(L, 0, Int32(entries.count))
-                for (k, v) in entries {
-                    lua_pushinteger(L, lua_Integer(v))
-                    LuaTable.setField(L, -2, k)
+            for t in m.tables {
+                lua_createtable(L, 0, Int32(t.entries.count))
+                for c in t.entries {
+                    lua_pushinteger(L, lua_Integer(c.value))
+                    LuaTable.setField(L, -2, c.name)
                 }
-                LuaTable.setField(L, ns, name)
+                LuaTable.setField(L, ns, t.name)
             }
             if let setup = m.setup {
                 lua_pushvalue(L, ns)

@@ -10,7 +10,7 @@ import Glibc
 enum CapabilitiesModule {
     static let module = LuaModule(
         functions: [
-            ("capabilities", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("capabilities", { L in binding(L) { L throws(LuaRaise) in
                 let pid = try LuaArgs.isNoneOrNil(L, 1) ? nil : Int32(LuaArgs.integer(L, 1, in: 1...Int64(Int32.max), "pid"))
                 let sets: CapabilitySets
                 do throws(SysError) {
@@ -19,13 +19,13 @@ enum CapabilitiesModule {
                 pushSets(L, sets)
                 return 1
             } }),
-            ("drop_capabilities", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("drop_capabilities", { L in binding(L) { L throws(LuaRaise) in
                 let drop = try dropRequest(L)
                 do throws(SysError) { try dropCapabilities(drop) } catch { return pushFailure(L, error) }
                 lua_pushboolean(L, 1)
                 return 1
             } }),
-            ("getrlimit", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("getrlimit", { L in binding(L) { L throws(LuaRaise) in
                 let resource = try resourceArgument(L, 1)
                 let limit: ResourceLimit
                 do throws(SysError) { limit = try getResourceLimit(resource) } catch { return pushFailure(L, error) }
@@ -33,13 +33,13 @@ enum CapabilitiesModule {
                 pushLimit(L, limit.hard)
                 return 2
             } }),
-            ("getsid", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("getsid", { L in binding(L) { L throws(LuaRaise) in
                 let pid = try LuaArgs.isNoneOrNil(L, 1) ? 0 : LuaArgs.integer(L, 1, in: 0...Int64(Int32.max), "pid")
                 do throws(SysError) { lua_pushinteger(L, lua_Integer(try sessionID(of: Int32(pid)))) }
                 catch { return pushFailure(L, error) }
                 return 1
             } }),
-            ("no_new_privs", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("no_new_privs", { L in binding(L) { L throws(LuaRaise) in
                 // no_new_privs(false) must not read as "unset it": it can't be.
                 for i in stride(from: 1, through: lua_gettop(L), by: 1) where !LuaArgs.isNoneOrNil(L, i) {
                     throw .argument(i, "no_new_privs takes no arguments (it can not be unset)")
@@ -48,13 +48,13 @@ enum CapabilitiesModule {
                 lua_pushboolean(L, 1)
                 return 1
             } }),
-            ("set_keepcaps", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("set_keepcaps", { L in binding(L) { L throws(LuaRaise) in
                 guard lua_type(L, 1) == LUA_TBOOLEAN else { throw LuaArgs.expected(L, 1, "boolean") }
                 do throws(SysError) { try setKeepCaps(lua_toboolean(L, 1) != 0) } catch { return pushFailure(L, error) }
                 lua_pushboolean(L, 1)
                 return 1
             } }),
-            ("setrlimit", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("setrlimit", { L in binding(L) { L throws(LuaRaise) in
                 let resource = try resourceArgument(L, 1)
                 let soft = try limitArgument(L, 2)
                 let hard = LuaArgs.isNoneOrNil(L, 3) ? soft : try limitArgument(L, 3)
@@ -65,7 +65,7 @@ enum CapabilitiesModule {
                 lua_pushboolean(L, 1)
                 return 1
             } }),
-            ("setsid", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("setsid", { L in binding(L) { L throws(LuaRaise) in
                 do throws(SysError) { lua_pushinteger(L, lua_Integer(try createSession())) }
                 catch { return pushFailure(L, error) }
                 return 1

@@ -127,8 +127,8 @@ enum CgroupModule {
 
     // MARK: methods
 
-    static let methods: [(String, nsrun_binding)] = [
-        ("add", { L in binding(L) { L throws(LuaRaise) in
+    static let methods: [LuaFunction] = [
+        LuaFunction("add", { L in binding(L) { L throws(LuaRaise) in
             let cg = try live(L, 1)
             let pid: Int64
             if let p = PidfdHandle.box(L, 2) {
@@ -142,7 +142,7 @@ enum CgroupModule {
             do throws(SysError) { try cg.add(pid_t(pid)) } catch { return pushFailure(L, error) }
             return succeed(L)
         } }),
-        ("events", { L in binding(L) { L throws(LuaRaise) in
+        LuaFunction("events", { L in binding(L) { L throws(LuaRaise) in
             let cg = try live(L, 1)
             let files: [(file: String, values: [(String, Int64)])]
             do throws(SysError) { files = try cg.events() } catch { return pushFailure(L, error) }
@@ -157,23 +157,23 @@ enum CgroupModule {
             }
             return 1
         } }),
-        ("freeze", { L in binding(L) { L throws(LuaRaise) in
+        LuaFunction("freeze", { L in binding(L) { L throws(LuaRaise) in
             let cg = try live(L, 1)
             do throws(SysError) { try cg.freeze() } catch { return pushFailure(L, error) }
             return succeed(L)
         } }),
-        ("get", { L in binding(L) { L throws(LuaRaise) in
+        LuaFunction("get", { L in binding(L) { L throws(LuaRaise) in
             let cg = try live(L, 1)
             let k = try key(L, 2)
             do throws(SysError) { pushString(L, try cg.get(k)) } catch { return pushFailure(L, error) }
             return 1
         } }),
-        ("kill", { L in binding(L) { L throws(LuaRaise) in
+        LuaFunction("kill", { L in binding(L) { L throws(LuaRaise) in
             let cg = try live(L, 1)
             do throws(SysError) { try cg.kill() } catch { return pushFailure(L, error) }
             return succeed(L)
         } }),
-        ("limit", { L in binding(L) { L throws(LuaRaise) in
+        LuaFunction("limit", { L in binding(L) { L throws(LuaRaise) in
             let cg = try live(L, 1)
             try LuaArgs.table(L, 2)
             var limits = CgroupLimits()
@@ -206,7 +206,7 @@ enum CgroupModule {
             do throws(SysError) { try cg.limit(limits) } catch { return pushFailure(L, error) }
             return succeed(L)
         } }),
-        ("procs", { L in binding(L) { L throws(LuaRaise) in
+        LuaFunction("procs", { L in binding(L) { L throws(LuaRaise) in
             let cg = try live(L, 1)
             let pids: [pid_t]
             do throws(SysError) { pids = try cg.procs() } catch { return pushFailure(L, error) }
@@ -217,19 +217,19 @@ enum CgroupModule {
             }
             return 1
         } }),
-        ("remove", { L in binding(L) { L throws(LuaRaise) in
+        LuaFunction("remove", { L in binding(L) { L throws(LuaRaise) in
             let cg = try live(L, 1)
             do throws(SysError) { try cg.remove() } catch { return pushFailure(L, error) }
             return succeed(L)
         } }),
-        ("set", { L in binding(L) { L throws(LuaRaise) in
+        LuaFunction("set", { L in binding(L) { L throws(LuaRaise) in
             let cg = try live(L, 1)
             let k = try key(L, 2)
             let v = try fileValue(L, 3)
             do throws(SysError) { try cg.set(k, v) } catch { return pushFailure(L, error) }
             return succeed(L)
         } }),
-        ("thaw", { L in binding(L) { L throws(LuaRaise) in
+        LuaFunction("thaw", { L in binding(L) { L throws(LuaRaise) in
             let cg = try live(L, 1)
             do throws(SysError) { try cg.thaw() } catch { return pushFailure(L, error) }
             return succeed(L)
@@ -279,7 +279,8 @@ enum CgroupModule {
         nsrun_lua_pushbinding(L, index, "__index")
         LuaTable.setField(L, -2, "__index")
         lua_createtable(L, 0, Int32(methods.count))
-        for (name, fn) in methods {
+        for method in methods {
+            let name = method.name, fn = method.fn
             nsrun_lua_pushbinding(L, fn, name)
             LuaTable.setField(L, -2, name)
         }

@@ -5,15 +5,15 @@ import NSRunCore
 enum ConstantsModule {
     static let module: LuaModule = {
         var m = LuaModule()
-        m.constants = CloneFlags.named.map { ($0.name, Int64(bitPattern: $0.flag.rawValue)) }
-            + [("CSIGNAL", Int64(CloneFlags.csignal)),
-               ("CLONE_ARGS_SIZE_VER0", Int64(CloneArgsSize.ver0)),
-               ("CLONE_ARGS_SIZE_VER1", Int64(CloneArgsSize.ver1)),
-               ("CLONE_ARGS_SIZE_VER2", Int64(CloneArgsSize.ver2))]
-        m.globals = m.constants.map(\.0)
+        m.constants = CloneFlags.named.map { LuaConstant($0.name, Int64(bitPattern: $0.flag.rawValue)) }
+            + [LuaConstant("CSIGNAL", Int64(CloneFlags.csignal)),
+               LuaConstant("CLONE_ARGS_SIZE_VER0", Int64(CloneArgsSize.ver0)),
+               LuaConstant("CLONE_ARGS_SIZE_VER1", Int64(CloneArgsSize.ver1)),
+               LuaConstant("CLONE_ARGS_SIZE_VER2", Int64(CloneArgsSize.ver2))]
+        m.globals = m.constants.map(\.name)
         m.tables = [
-            ("errno", ErrnoNames.all.map { ($0.name, Int64($0.value)) }),
-            ("signals", Signals.all.map { ("SIG" + $0.name, Int64($0.number)) }),
+            LuaConstantTable("errno", ErrnoNames.all.map { LuaConstant($0.name, Int64($0.value)) }),
+            LuaConstantTable("signals", Signals.all.map { LuaConstant("SIG" + $0.name, Int64($0.number)) }),
         ]
         return m
     }()

@@ -9,18 +9,18 @@ import Glibc
 enum ExecModule {
     static let module = LuaModule(
         functions: [
-            ("exec", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("exec", { L in binding(L) { L throws(LuaRaise) in
                 let argv = try LuaArgs.stringList(L, 1, minimum: 1, what: "argv")
                 let env = try environment(L, 2)
                 return pushFailure(L, execSearchingPath(argv: argv, env: env))
             } }),
-            ("execve", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("execve", { L in binding(L) { L throws(LuaRaise) in
                 let path = try LuaArgs.string(L, 1)
                 let argv = try LuaArgs.stringList(L, 2, minimum: 1, what: "argv")
                 let env = try environment(L, 3)
                 return pushFailure(L, NSRunCore.execve(path: path, argv: argv, env: env))
             } }),
-            ("execveat", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("execveat", { L in binding(L) { L throws(LuaRaise) in
                 let dirfd = try LuaArgs.integer(L, 1, in: Int64(AT_FDCWD)...Int64(Int32.max), "dirfd")
                 let path = try LuaArgs.string(L, 2)
                 let argv = try LuaArgs.stringList(L, 3, minimum: 1, what: "argv")
@@ -32,9 +32,9 @@ enum ExecModule {
             } }),
         ],
         constants: [
-            ("AT_FDCWD", Int64(AT_FDCWD)),
-            ("AT_EMPTY_PATH", Int64(AT_EMPTY_PATH)),
-            ("AT_SYMLINK_NOFOLLOW", Int64(AT_SYMLINK_NOFOLLOW)),
+            LuaConstant("AT_FDCWD", Int64(AT_FDCWD)),
+            LuaConstant("AT_EMPTY_PATH", Int64(AT_EMPTY_PATH)),
+            LuaConstant("AT_SYMLINK_NOFOLLOW", Int64(AT_SYMLINK_NOFOLLOW)),
         ]
     )
 

@@ -9,13 +9,13 @@ import Glibc
 enum FDModule {
     static let module = LuaModule(
         functions: [
-            ("close", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("close", { L in binding(L) { L throws(LuaRaise) in
                 let fd = try fdArgument(L, 1)
                 do throws(SysError) { try closeFD(fd) } catch { return pushFailure(L, error) }
                 lua_pushboolean(L, 1)
                 return 1
             } }),
-            ("close_range", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("close_range", { L in binding(L) { L throws(LuaRaise) in
                 // close_range(first [, last [, "cloexec"]]): last defaults to every fd.
                 let first = try LuaArgs.integer(L, 1, in: 0...Int64(UInt32.max), "first fd")
                 let last = try LuaArgs.optionalInteger(L, 2) ?? Int64(UInt32.max)
@@ -31,13 +31,13 @@ enum FDModule {
                 lua_pushboolean(L, 1)
                 return 1
             } }),
-            ("dup2", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("dup2", { L in binding(L) { L throws(LuaRaise) in
                 let old = try fdArgument(L, 1), new = try fdArgument(L, 2)
                 do throws(SysError) { lua_pushinteger(L, lua_Integer(try dupTo(old, new))) }
                 catch { return pushFailure(L, error) }
                 return 1
             } }),
-            ("open", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("open", { L in binding(L) { L throws(LuaRaise) in
                 let path = try LuaArgs.string(L, 1)
                 let flags = try LuaArgs.integer(L, 2)
                 if let why = OpenFlags.refusal(flags) { throw .argument(2, why) }
@@ -47,7 +47,7 @@ enum FDModule {
                 } catch { return pushFailure(L, error) }
                 return 1
             } }),
-            ("pipe", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("pipe", { L in binding(L) { L throws(LuaRaise) in
                 do throws(SysError) {
                     let (r, w) = try makePipe()
                     lua_pushinteger(L, lua_Integer(r))
@@ -55,7 +55,7 @@ enum FDModule {
                     return 2
                 } catch { return pushFailure(L, error) }
             } }),
-            ("read", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("read", { L in binding(L) { L throws(LuaRaise) in
                 let fd = try fdArgument(L, 1)
                 let n = try LuaArgs.integer(L, 2, in: 0...Int64(maximumReadSize), "byte count")
                 do throws(SysError) {
@@ -66,7 +66,7 @@ enum FDModule {
                     return 1
                 } catch { return pushFailure(L, error) }
             } }),
-            ("write", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("write", { L in binding(L) { L throws(LuaRaise) in
                 let fd = try fdArgument(L, 1)
                 // Any bytes (NUL included): this is data, not a path.
                 guard lua_type(L, 2) == LUA_TSTRING else { throw LuaArgs.expected(L, 2, "string") }
@@ -79,7 +79,7 @@ enum FDModule {
                 } catch { return pushFailure(L, error) }
             } }),
         ],
-        constants: OpenFlags.named.map { ($0.name, Int64($0.value)) }
+        constants: OpenFlags.named.map { LuaConstant($0.name, Int64($0.value)) }
     )
 
     /// A file descriptor argument: an integer 0 ... 2^31-1.

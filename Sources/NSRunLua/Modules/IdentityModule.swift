@@ -11,28 +11,28 @@ import Glibc
 enum IdentityModule {
     static let module = LuaModule(
         functions: [
-            ("deny_setgroups", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("deny_setgroups", { L in binding(L) { L throws(LuaRaise) in
                 let pid = try targetPid(L, 1)
                 do throws(SysError) { try denySetgroups(pid: pid) } catch { return pushFailure(L, error) }
                 lua_pushboolean(L, 1)
                 return 1
             } }),
-            ("getegid", { L in lua_pushinteger(L, lua_Integer(currentEGID())); return 1 }),
-            ("geteuid", { L in lua_pushinteger(L, lua_Integer(currentEUID())); return 1 }),
-            ("getgid", { L in lua_pushinteger(L, lua_Integer(currentGID())); return 1 }),
-            ("gethostname", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("getegid", { L in lua_pushinteger(L, lua_Integer(currentEGID())); return 1 }),
+            LuaFunction("geteuid", { L in lua_pushinteger(L, lua_Integer(currentEUID())); return 1 }),
+            LuaFunction("getgid", { L in lua_pushinteger(L, lua_Integer(currentGID())); return 1 }),
+            LuaFunction("gethostname", { L in binding(L) { L throws(LuaRaise) in
                 do throws(SysError) { pushString(L, try getHostname()) } catch { return pushFailure(L, error) }
                 return 1
             } }),
-            ("getuid", { L in lua_pushinteger(L, lua_Integer(currentUID())); return 1 }),
-            ("setdomainname", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("getuid", { L in lua_pushinteger(L, lua_Integer(currentUID())); return 1 }),
+            LuaFunction("setdomainname", { L in binding(L) { L throws(LuaRaise) in
                 let name = try LuaArgs.string(L, 1)
                 guard name.utf8.count <= 64 else { throw .argument(1, "domain name longer than 64 bytes") }
                 do throws(SysError) { try setDomainName(name) } catch { return pushFailure(L, error) }
                 lua_pushboolean(L, 1)
                 return 1
             } }),
-            ("setgroups", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("setgroups", { L in binding(L) { L throws(LuaRaise) in
                 try LuaArgs.table(L, 1)
                 let n = Int(lua_rawlen(L, 1))
                 guard n <= Credentials.maximumGroups else {
@@ -49,27 +49,27 @@ enum IdentityModule {
                 lua_pushboolean(L, 1)
                 return 1
             } }),
-            ("sethostname", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("sethostname", { L in binding(L) { L throws(LuaRaise) in
                 let name = try LuaArgs.string(L, 1)
                 guard name.utf8.count <= 64 else { throw .argument(1, "hostname longer than 64 bytes") }
                 do throws(SysError) { try setHostname(name) } catch { return pushFailure(L, error) }
                 lua_pushboolean(L, 1)
                 return 1
             } }),
-            ("setresgid", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("setresgid", { L in binding(L) { L throws(LuaRaise) in
                 let (r, e, s) = try (keptOrID(L, 1, "gid"), keptOrID(L, 2, "gid"), keptOrID(L, 3, "gid"))
                 do throws(SysError) { try setResGID(r, e, s) } catch { return pushFailure(L, error) }
                 lua_pushboolean(L, 1)
                 return 1
             } }),
-            ("setresuid", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("setresuid", { L in binding(L) { L throws(LuaRaise) in
                 let (r, e, s) = try (keptOrID(L, 1, "uid"), keptOrID(L, 2, "uid"), keptOrID(L, 3, "uid"))
                 do throws(SysError) { try setResUID(r, e, s) } catch { return pushFailure(L, error) }
                 lua_pushboolean(L, 1)
                 return 1
             } }),
-            ("write_gid_map", { L in binding(L) { L throws(LuaRaise) in try writeMap(L, .gid) } }),
-            ("write_uid_map", { L in binding(L) { L throws(LuaRaise) in try writeMap(L, .uid) } }),
+            LuaFunction("write_gid_map", { L in binding(L) { L throws(LuaRaise) in try writeMap(L, .gid) } }),
+            LuaFunction("write_uid_map", { L in binding(L) { L throws(LuaRaise) in try writeMap(L, .uid) } }),
         ]
     )
 

@@ -9,7 +9,7 @@ enum LandlockModule {
         functions: [
             // landlock{ro = {paths}, rw = {paths}, exec = {paths}, best_effort = bool}
             // → true | true, note | nil, message, errno
-            ("landlock", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("landlock", { L in binding(L) { L throws(LuaRaise) in
                 let policy = try LandlockModule.policy(L, 1)
                 let outcome: LandlockOutcome
                 do throws(SysError) { outcome = try restrictFilesystem(policy) } catch { return pushFailure(L, error) }
@@ -19,7 +19,7 @@ enum LandlockModule {
                 return 2
             } }),
             // landlock_abi() → integer | nil, message, errno
-            ("landlock_abi", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("landlock_abi", { L in binding(L) { L throws(LuaRaise) in
                 do throws(SysError) { lua_pushinteger(L, lua_Integer(try landlockABI())) } catch { return pushFailure(L, error) }
                 return 1
             } }),

@@ -11,7 +11,7 @@ import Glibc
 enum MountModule {
     static let module = LuaModule(
         functions: [
-            ("bind", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("bind", { L in binding(L) { L throws(LuaRaise) in
                 let source = try LuaArgs.string(L, 1)
                 let dst = try LuaArgs.string(L, 2)
                 var options = BindOptions(), root: String? = nil
@@ -27,22 +27,22 @@ enum MountModule {
                 }
                 return done(L) { () throws(SysError) in try NSRunCore.bind(source: source, target: MountTarget(dst, root: root), options: options) }
             } }),
-            ("chdir", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("chdir", { L in binding(L) { L throws(LuaRaise) in
                 let path = try LuaArgs.string(L, 1)
                 return done(L) { () throws(SysError) in try changeDirectory(path) }
             } }),
-            ("chroot", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("chroot", { L in binding(L) { L throws(LuaRaise) in
                 let path = try LuaArgs.string(L, 1)
                 return done(L) { () throws(SysError) in try changeRoot(path) }
             } }),
-            ("make_private", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("make_private", { L in binding(L) { L throws(LuaRaise) in
                 let path = try LuaArgs.string(L, 1)
                 var recursive = true
                 if !LuaArgs.isNoneOrNil(L, 2) { recursive = try LuaArgs.boolValue(L, 2, arg: 2, field: "recursive") }
                 let flags = UInt(1 << 18) | (recursive ? 16384 : 0)
                 return done(L) { () throws(SysError) in try NSRunCore.mount(source: nil, target: path, fstype: nil, flags: flags, data: nil) }
             } }),
-            ("mkdir", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("mkdir", { L in binding(L) { L throws(LuaRaise) in
                 let path = try LuaArgs.string(L, 1)
                 let mode = try LuaArgs.optionalInteger(L, 2) ?? 0o755
                 guard (0...0o7777).contains(mode) else { throw .argument(2, "mode out of range 0..0o7777") }
@@ -50,7 +50,7 @@ enum MountModule {
                 if !LuaArgs.isNoneOrNil(L, 3) { parents = try LuaArgs.boolValue(L, 3, arg: 3, field: "parents") }
                 return done(L) { () throws(SysError) in try makeDirectory(path, mode: mode_t(mode), parents: parents) }
             } }),
-            ("mount", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("mount", { L in binding(L) { L throws(LuaRaise) in
                 let source = try LuaArgs.optionalString(L, 1)
                 let target = try LuaArgs.string(L, 2)
                 let fstype = try LuaArgs.optionalString(L, 3)
@@ -67,15 +67,15 @@ enum MountModule {
                 }
                 return done(L) { () throws(SysError) in try NSRunCore.mount(source: source, target: target, fstype: fstype, flags: flags, data: data) }
             } }),
-            ("mount_dev", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("mount_dev", { L in binding(L) { L throws(LuaRaise) in
                 let target = try rootedTarget(L)
                 return done(L) { () throws(SysError) in try mountDev(target) }
             } }),
-            ("mount_proc", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("mount_proc", { L in binding(L) { L throws(LuaRaise) in
                 let target = try rootedTarget(L)
                 return done(L) { () throws(SysError) in try mountProc(target) }
             } }),
-            ("mount_tmpfs", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("mount_tmpfs", { L in binding(L) { L throws(LuaRaise) in
                 let path = try LuaArgs.string(L, 1)
                 var root: String? = nil
                 var options: [(String, String?)] = []
@@ -103,17 +103,17 @@ enum MountModule {
                 let target = MountTarget(path, root: root)
                 return done(L) { () throws(SysError) in try mountTmpfs(target, options: options) }
             } }),
-            ("pivot_root", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("pivot_root", { L in binding(L) { L throws(LuaRaise) in
                 let newRoot = try LuaArgs.string(L, 1)
                 let putOld = try LuaArgs.string(L, 2)
                 return done(L) { () throws(SysError) in try pivotRoot(newRoot, putOld) }
             } }),
-            ("symlink", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("symlink", { L in binding(L) { L throws(LuaRaise) in
                 let target = try LuaArgs.string(L, 1)
                 let path = try LuaArgs.string(L, 2)
                 return done(L) { () throws(SysError) in try makeSymlink(target: target, path: path) }
             } }),
-            ("umount", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("umount", { L in binding(L) { L throws(LuaRaise) in
                 let target = try LuaArgs.string(L, 1)
                 let flags = try LuaArgs.optionalInteger(L, 2) ?? 0
                 let known = MountFlags.umountNamed.reduce(Int64(0)) { $0 | Int64($1.value) }
@@ -121,8 +121,8 @@ enum MountModule {
                 return done(L) { () throws(SysError) in try NSRunCore.umount(target, flags: Int32(flags)) }
             } }),
         ],
-        constants: MountFlags.named.map { ($0.name, Int64($0.value)) }
-            + MountFlags.umountNamed.map { ($0.name, Int64($0.value)) }
+        constants: MountFlags.named.map { LuaConstant($0.name, Int64($0.value)) }
+            + MountFlags.umountNamed.map { LuaConstant($0.name, Int64($0.value)) }
     )
 
     /// `true` on success, `nil, message, errno` on a system error.

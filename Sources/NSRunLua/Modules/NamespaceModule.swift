@@ -7,7 +7,7 @@ import NSRunCore
 enum NamespaceModule {
     static let module = LuaModule(
         functions: [
-            ("ns_ids", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("ns_ids", { L in binding(L) { L throws(LuaRaise) in
                 let pid = try LuaArgs.optionalInteger(L, 1)
                 if let p = pid, !(1...Int64(Int32.max)).contains(p) {
                     throw .argument(1, "pid out of range 1..\(Int32.max)")
@@ -22,7 +22,7 @@ enum NamespaceModule {
                 }
                 return 1
             } }),
-            ("set_time_offsets", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("set_time_offsets", { L in binding(L) { L throws(LuaRaise) in
                 try LuaArgs.table(L, 1)
                 var monotonic: ClockOffset? = nil, boottime: ClockOffset? = nil
                 lua_pushnil(L)
@@ -42,7 +42,7 @@ enum NamespaceModule {
                 lua_pushboolean(L, 1)
                 return 1
             } }),
-            ("setns", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("setns", { L in binding(L) { L throws(LuaRaise) in
                 let isHandle = PidfdHandle.box(L, 1) != nil
                 guard isHandle || lua_type(L, 1) == LUA_TNUMBER else {
                     throw LuaArgs.expected(L, 1, "pidfd or namespace fd")
@@ -58,7 +58,7 @@ enum NamespaceModule {
                 lua_pushboolean(L, 1)
                 return 1
             } }),
-            ("unshare", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("unshare", { L in binding(L) { L throws(LuaRaise) in
                 let flags = CloneFlags(rawValue: UInt64(bitPattern: try LuaArgs.integer(L, 1)))
                 if let why = unshareRefusal(flags) { throw .argument(1, why) }
                 do throws(SysError) { try unshareNamespaces(flags) } catch { return pushFailure(L, error) }
@@ -66,7 +66,7 @@ enum NamespaceModule {
                 return 1
             } }),
         ],
-        tables: [("namespaces", Namespaces.all.map { ($0.name, Int64($0.flag.rawValue)) })]
+        tables: [LuaConstantTable("namespaces", Namespaces.all.map { LuaConstant($0.name, Int64($0.flag.rawValue)) })]
     )
 
     /// A clock offset: integer seconds, or {seconds, nanoseconds}.

@@ -9,7 +9,7 @@ import NSRunCore
 enum NetModule {
     static let module = LuaModule(
         functions: [
-            ("addr_add", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("addr_add", { L in binding(L) { L throws(LuaRaise) in
                 let ifname = try interfaceName(L, 1)
                 let text = try LuaArgs.string(L, 2)
                 let prefix: IPv4Prefix
@@ -19,13 +19,13 @@ enum NetModule {
                 lua_pushboolean(L, 1)
                 return 1
             } }),
-            ("ifup", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("ifup", { L in binding(L) { L throws(LuaRaise) in
                 let name = try interfaceName(L, 1)
                 do throws(SysError) { try interfaceUp(name) } catch { return pushFailure(L, error) }
                 lua_pushboolean(L, 1)
                 return 1
             } }),
-            ("route_add_default", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("route_add_default", { L in binding(L) { L throws(LuaRaise) in
                 let ifname = try interfaceName(L, 1)
                 var gateway: IPv4Address? = nil
                 if let text = try LuaArgs.optionalString(L, 2) {
@@ -38,7 +38,7 @@ enum NetModule {
                 lua_pushboolean(L, 1)
                 return 1
             } }),
-            ("veth", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("veth", { L in binding(L) { L throws(LuaRaise) in
                 let name = try interfaceName(L, 1)
                 let peer = try interfaceName(L, 2)
                 let netns = LuaArgs.isNoneOrNil(L, 3) ? nil : try netnsArgument(L, 3)

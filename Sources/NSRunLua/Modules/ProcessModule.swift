@@ -9,22 +9,22 @@ import Glibc
 enum ProcessModule {
     static let module = LuaModule(
         functions: [
-            ("_exit", exit),
-            ("clone", clone),
-            ("getpid", { L in lua_pushinteger(L, lua_Integer(rawGetpid())); return 1 }),
-            ("mode", { L in
+            LuaFunction("_exit", exit),
+            LuaFunction("clone", clone),
+            LuaFunction("getpid", { L in lua_pushinteger(L, lua_Integer(rawGetpid())); return 1 }),
+            LuaFunction("mode", { L in
                 // "run", "trace" or "dry-run": how this nsrun carries out ns calls.
                 let mode = nsrun_lua_mode()
                 pushString(L, mode == Int32(NSRUN_MODE_TRACE) ? "trace" : mode == Int32(NSRUN_MODE_DRY_RUN) ? "dry-run" : "run")
                 return 1
             }),
-            ("gettid", { L in lua_pushinteger(L, lua_Integer(rawGettid())); return 1 }),
-            ("pidfd_open", pidfdOpen),
-            ("pidfd_signal", pidfdSignal),
-            ("raw_clone", rawClone),
-            ("wait", wait),
+            LuaFunction("gettid", { L in lua_pushinteger(L, lua_Integer(rawGettid())); return 1 }),
+            LuaFunction("pidfd_open", pidfdOpen),
+            LuaFunction("pidfd_signal", pidfdSignal),
+            LuaFunction("raw_clone", rawClone),
+            LuaFunction("wait", wait),
         ],
-        constants: [("P_PIDFD", Int64(P_PIDFD))],
+        constants: [LuaConstant("P_PIDFD", Int64(P_PIDFD))],
         globals: ["clone", "raw_clone", "pidfd_signal", "getpid", "gettid"],
         setup: { L in PidfdHandle.register(L) }
     )

@@ -17,17 +17,17 @@ import Glibc
 enum SeccompModule {
     static let module = LuaModule(
         functions: [
-            ("seccomp", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("seccomp", { L in binding(L) { L throws(LuaRaise) in
                 let policy = try policy(L, 1)
                 do throws(SysError) { try SeccompFilter.install(policy) } catch { return pushFailure(L, error) }
                 lua_pushboolean(L, 1)
                 return 1
             } }),
-            ("seccomp_explain", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("seccomp_explain", { L in binding(L) { L throws(LuaRaise) in
                 pushString(L, SeccompExplain.text(try policy(L, 1)))
                 return 1
             } }),
-            ("seccomp_export", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("seccomp_export", { L in binding(L) { L throws(LuaRaise) in
                 let policy = try policy(L, 1)
                 let path = try LuaArgs.string(L, 2)
                 do throws(SysError) { try SeccompFilter.export(policy, to: path) } catch { return pushFailure(L, error) }
@@ -35,7 +35,7 @@ enum SeccompModule {
                 return 1
             } }),
         ],
-        constants: [("TIOCLINUX", Int64(TIOCLINUX)), ("TIOCSTI", Int64(TIOCSTI))]
+        constants: [LuaConstant("TIOCLINUX", Int64(TIOCLINUX)), LuaConstant("TIOCSTI", Int64(TIOCSTI))]
     )
 
     /// The validated policy at argument `arg`.

@@ -11,40 +11,40 @@ import Glibc
 enum SupervisionModule {
     static let module = LuaModule(
         functions: [
-            ("clock", { L in lua_pushnumber(L, monotonicSeconds()); return 1 }),
-            ("get_pdeathsig", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("clock", { L in lua_pushnumber(L, monotonicSeconds()); return 1 }),
+            LuaFunction("get_pdeathsig", { L in binding(L) { L throws(LuaRaise) in
                 do throws(SysError) { lua_pushinteger(L, lua_Integer(try parentDeathSignal())) }
                 catch { return pushFailure(L, error) }
                 return 1
             } }),
-            ("getppid", { L in lua_pushinteger(L, lua_Integer(rawGetppid())); return 1 }),
-            ("getrusage", getrusage),
-            ("kill", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("getppid", { L in lua_pushinteger(L, lua_Integer(rawGetppid())); return 1 }),
+            LuaFunction("getrusage", getrusage),
+            LuaFunction("kill", { L in binding(L) { L throws(LuaRaise) in
                 let pid = try LuaArgs.integer(L, 1, in: -Int64(Int32.max)...Int64(Int32.max), "pid")
                 let sig = try LuaArgs.signal(L, 2, allowZero: true)
                 do throws(SysError) { try sendSignal(sig, to: pid_t(pid)) } catch { return pushFailure(L, error) }
                 return done(L)
             } }),
-            ("poll", poll),
-            ("read_signals", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("poll", poll),
+            LuaFunction("read_signals", { L in binding(L) { L throws(LuaRaise) in
                 let fd = try LuaArgs.integer(L, 1, in: 0...Int64(Int32.max), "fd")
                 do throws(SysError) {
                     pushIntegers(L, try readSignals(Int32(fd)))
                     return 1
                 } catch { return pushFailure(L, error) }
             } }),
-            ("set_pdeathsig", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("set_pdeathsig", { L in binding(L) { L throws(LuaRaise) in
                 let sig = try LuaArgs.signal(L, 1, allowZero: true)
                 do throws(SysError) { try setParentDeathSignal(sig) } catch { return pushFailure(L, error) }
                 return done(L)
             } }),
-            ("signalfd", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("signalfd", { L in binding(L) { L throws(LuaRaise) in
                 let set = try signalSet(L, 1)
                 do throws(SysError) { lua_pushinteger(L, lua_Integer(try openSignalFD(set))) }
                 catch { return pushFailure(L, error) }
                 return 1
             } }),
-            ("sigprocmask", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("sigprocmask", { L in binding(L) { L throws(LuaRaise) in
                 let name = try LuaArgs.string(L, 1)
                 guard let how = SignalMaskChange(rawValue: name) else {
                     throw .argument(1, "invalid option '\(name)' (expected \"block\", \"unblock\" or \"set\")")
@@ -53,13 +53,13 @@ enum SupervisionModule {
                 do throws(SysError) { try changeSignalMask(how, set) } catch { return pushFailure(L, error) }
                 return done(L)
             } }),
-            ("sleep", { L in binding(L) { L throws(LuaRaise) in
+            LuaFunction("sleep", { L in binding(L) { L throws(LuaRaise) in
                 let seconds = try duration(L, 1)
                 if let why = Durations.refusal(sleep: seconds) { throw .argument(1, why) }
                 sleepFor(seconds: seconds)
                 return done(L)
             } }),
-            ("waitpid", waitpid),
+            LuaFunction("waitpid", waitpid),
         ]
     )
 
