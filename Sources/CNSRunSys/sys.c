@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -162,4 +163,25 @@ int nsrun_sys_fstatfs_type(int fd, int64_t *type)
 int nsrun_sys_o_path(void)
 {
     return O_PATH;
+}
+
+int nsrun_sys_waitid_pidfd_usage(int pidfd, int options, int *code, int *status,
+                                 pid_t *pid, struct nsrun_wait_usage *usage)
+{
+    siginfo_t info = {0};
+    struct rusage ru = {0};
+    long ret;
+
+    do {
+        ret = syscall(SYS_waitid, P_PIDFD, pidfd, &info, options | __WALL, &ru);
+    } while (ret < 0 && errno == EINTR);
+    if (ret < 0)
+        return -1;
+    *code = info.si_code;
+    *status = info.si_status;
+    *pid = info.si_pid;
+    usage->user_us = (int64_t)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec;
+    usage->system_us = (int64_t)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec;
+    usage->maxrss_kb = ru.ru_maxrss;
+    return 0;
 }

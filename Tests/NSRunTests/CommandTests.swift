@@ -182,7 +182,7 @@ import Testing
         let parent = [
             #"^\[pid \d+\] gethostname\(\) = "[^"]*"$"#,
             #"^\[pid \d+\] clone\(CLONE_NEWNS\|CLONE_NEWUTS\|CLONE_NEWPID, function\) = \d+, pidfd \d+ \(pid \d+\)$"#,
-            #"^\[pid \d+\] wait\(pidfd \d+ \(pid \d+\)\) = nil, "exit", 3$"#,
+            #"^\[pid \d+\] wait\(pidfd \d+ \(pid \d+\)\) = nil, "exit", 3, false, \{[^}]*maxrss=\d+[^}]*\}$"#,
             #"^\[pid \d+\] gethostname\(\) = "[^"]*"$"#,
         ]
         let child = [

@@ -381,6 +381,8 @@ end
 -- sandbox's first process; "program" steps too, or, with init = true, in
 -- the process the init starts for the program.
 
+local setup_fds -- defined with the execution below; planned as a step
+
 local function step(plan, where, stage, call, ...)
   plan[#plan + 1] = { where = where, stage = stage, call = call, args = table.pack(...) }
 end
@@ -395,8 +397,13 @@ function M.plan(s)
 
   -- In the parent, once the child exists (its pid is known then).
   if s.ns.user then
-    local uid_map = s.uid_map or { { s.uid or 0, ns.getuid(), 1 } }
-    local gid_map = s.gid_map or { { s.gid or 0, ns.getgid(), 1 } }
+    -- By default 0 inside is the caller (setup runs as root inside), and a
+    -- non-zero uid/gid asked for the program maps to itself (which only a
+    -- root caller may write).
+    local uid_map = s.uid_map or { { 0, ns.getuid(), 1 } }
+    local gid_map = s.gid_map or { { 0, ns.getgid(), 1 } }
+    if not s.uid_map and s.uid and s.uid ~= 0 then uid_map[2] = { s.uid, s.uid, 1 } end
+    if not s.gid_map and s.gid and s.gid ~= 0 then gid_map[2] = { s.gid, s.gid, 1 } end
     step(plan, "parent", "uid_map", "write_uid_map", "$pid", uid_map)
     step(plan, "parent", "gid_map", "write_gid_map", "$pid", gid_map)
   end
@@ -414,6 +421,8 @@ function M.plan(s)
     -- A child of root keeps root's ids until it takes the mapped ones.
     step(plan, "child", "identity", "setresgid", 0, 0, 0)
     step(plan, "child", "identity", "setresuid", 0, 0, 0)
+    -- An id change clears the parent-death signal: set it again.
+    if s.die_with_parent then step(plan, "child", "identity", "set_pdeathsig", "KILL") end
   end
   if s.ns.net then
     step(plan, "child", "network", "ifup", "lo")
@@ -464,6 +473,9 @@ function M.plan(s)
   end
   if s.hooks.in_child then action(plan, "child", "in_child", "hooks.in_child()", s.hooks.in_child) end
 
+  -- The program's fds first: stdio and pass_fds, every other fd close-on-exec
+  -- (before rlimits, Landlock and seccomp, which could refuse the calls).
+  action(plan, "program", "fds", "stdio, pass_fds; close_range(3, nil, \"cloexec\")", function(sandbox) return setup_fds(s, sandbox) end)
   -- Confinement: in the program's process, last thing before the exec.
   for _, name in ipairs(sorted_keys(s.rlimits or {})) do
     local v = s.rlimits[name]
@@ -477,6 +489,8 @@ function M.plan(s)
     step(plan, "program", "identity", "setgroups", {})
     if s.gid then step(plan, "program", "identity", "setresgid", s.gid, s.gid, s.gid) end
     if s.uid then step(plan, "program", "identity", "setresuid", s.uid, s.uid, s.uid) end
+    -- An id change clears the parent-death signal: set it again.
+    if s.die_with_parent then step(plan, "program", "identity", "set_pdeathsig", "KILL") end
   end
   step(plan, "program", "capabilities", "drop_capabilities", s.capabilities or {})
   if s.no_new_privs then step(plan, "program", "no_new_privs", "no_new_privs") end
@@ -549,14 +563,17 @@ local function run_steps(plan, where, sandbox)
   for _, st in ipairs(plan) do
     if st.where == where then
       if st.call then
-        local fn = ns[st.call]
         local args = substitute(st.args, sandbox)
-        local ok, msg, errno = fn(table.unpack(args, 1, args.n))
+        -- A value validation let through raises here: it is this stage's
+        -- failure, never an exit status claimed for a program not started.
+        local called, ok, msg, errno = pcall(ns[st.call], table.unpack(args, 1, args.n))
+        if not called then return { stage = st.stage, error = tostring(ok), errno = 0 } end
         if ok == nil then return { stage = st.stage, error = msg, errno = errno } end
       elseif st.run then
         local ok, err = pcall(st.run, sandbox)
         if not ok then return { stage = st.stage, error = tostring(err), errno = 0 } end
         if err == false then return { stage = st.stage, error = "the hook returned false", errno = 0 } end
+        if type(err) == "table" and err.stage then return err end
       end
     end
   end
@@ -585,19 +602,27 @@ local function exec_program(s)
 end
 
 -- stdio ("null", "inherit" or an fd) and pass_fds: only these reach the program.
-local function setup_fds(s)
+-- Sources are first parked on fresh fds (above stdio), then put in place,
+-- so that `stdout = 0` or `stdin = 0` cannot overwrite a source still to be
+-- used.
+function setup_fds(s, sandbox)
+  local moves = {}
   for target, name in pairs({ [0] = "stdin", [1] = "stdout", [2] = "stderr" }) do
     local v = s.stdio and s.stdio[name]
-    if v == "null" then
-      local fd, msg, errno = ns.open("/dev/null", target == 0 and ns.O_RDONLY or ns.O_WRONLY)
-      if not fd then return { stage = "stdio", error = msg, errno = errno } end
-      local ok, msg2, errno2 = ns.dup2(fd, target)
-      if not ok then return { stage = "stdio", error = msg2, errno = errno2 } end
-      ns.close(fd)
-    elseif math.type(v) == "integer" and v ~= target then
-      local ok, msg, errno = ns.dup2(v, target)
-      if not ok then return { stage = "stdio", error = msg, errno = errno } end
-    end
+    -- /dev/null was opened by the parent before the clone: a new root need
+    -- not have a /dev.
+    if v == "null" then v = sandbox.devnull end
+    if math.type(v) == "integer" then moves[#moves + 1] = { from = v, to = target } end
+  end
+  for _, m in ipairs(moves) do
+    local parked, msg, errno = ns.dup(m.from, 3)
+    if not parked then return { stage = "stdio", error = msg, errno = errno } end
+    m.parked = parked
+  end
+  for _, m in ipairs(moves) do
+    local ok, msg, errno = ns.dup2(m.parked, m.to)  -- dup2 clears close-on-exec
+    if not ok then return { stage = "stdio", error = msg, errno = errno } end
+    ns.close(m.parked)
   end
   -- Everything above stdio is close-on-exec from here, even fds nsrun was
   -- started with (CVE-2024-21626); pass_fds are then opened up one by one.
@@ -605,14 +630,14 @@ local function setup_fds(s)
   if not ok then return { stage = "fds", error = msg, errno = errno } end
   for _, fd in ipairs(s.pass_fds or {}) do
     -- dup2(fd, fd) clears close-on-exec: this fd, on purpose, reaches the program.
-    local ok, msg, errno = ns.dup2(fd, fd)
-    if not ok then return { stage = "pass_fds", error = msg, errno = errno } end
+    local ok2, msg2, errno2 = ns.dup2(fd, fd)
+    if not ok2 then return { stage = "pass_fds", error = msg2, errno = errno2 } end
   end
 end
 
 -- The program's process: confinement, then exec. Never returns.
 local function program_main(s, plan, sandbox, err_w)
-  local failure = run_steps(plan, "program", sandbox) or setup_fds(s)
+  local failure = run_steps(plan, "program", sandbox)
   if failure then
     report(err_w, failure.stage, failure.error, failure.errno)
     ns._exit(M.setup_failure_status)
@@ -621,6 +646,17 @@ local function program_main(s, plan, sandbox, err_w)
   report(err_w, "exec", msg, errno)
   -- As a shell: 127 for a program that is not there, 126 for one that can't run.
   ns._exit((errno == ns.errno.ENOENT or errno == ns.errno.ENOTDIR) and 127 or 126)
+end
+
+-- Closes every fd from 3 up except `keep` (close_range over the gaps).
+local function close_all_but(keep)
+  table.sort(keep)
+  local from = 3
+  for _, fd in ipairs(keep) do
+    if fd > from then ns.close_range(from, fd - 1) end
+    if fd >= from then from = fd + 1 end
+  end
+  ns.close_range(from)
 end
 
 -- A minimal init (pid 1), as tini: starts the program, forwards the
@@ -633,7 +669,9 @@ local function init_main(s, plan, sandbox, err_w, status_w)
     report(err_w, "init", pidfd, 0)
     return M.setup_failure_status
   end
-  ns.close(err_w)
+  -- Keep only what init uses: an inherited pipe end held here would keep
+  -- the program from ever seeing EOF on it.
+  close_all_but({ sfd, chld, pidfd:fd(), status_w })
   local status
   while true do
     local ready = ns.poll({ sfd, chld, pidfd }, nil)
@@ -709,6 +747,7 @@ function Sandbox:join(fn, ...)
 end
 
 local function cleanup(self)
+  if self.devnull then ns.close(self.devnull); self.devnull = nil end
   if self.status_r then ns.close(self.status_r); self.status_r = nil end
   if self.parent_pidfd then self.parent_pidfd:close(); self.parent_pidfd = nil end
   if self.sfd then ns.sigprocmask("unblock", M.forwarded_signals); ns.close(self.sfd); self.sfd = nil end
@@ -747,19 +786,21 @@ function Sandbox:wait()
       end
     end
   end
-  local _, how, n, core = ns.wait(self.pidfd_handle)
+  local _, how, n, core, usage = ns.wait(self.pidfd_handle)
   if self.status_r then
     -- Under init, the program's own end, as init saw it.
     local text = ns.read(self.status_r, 64)
     local h, v, c = (text or ""):match("^(%a+) (%d+) (%S+)$")
     if h then how, n, core = h, tonumber(v), c == "core" end
   end
-  local usage = ns.getrusage("children")
+  -- The sandbox's own usage (its first process and all it reaped), not
+  -- getrusage's, whose peak RSS covers every child nsrun ever had.
+  usage = usage or { utime = 0, stime = 0, maxrss = 0 }
   local r = {
     timed_out = timed_out,
     wall_time = ns.clock() - self.started,
-    user_time = usage.utime - self.usage.utime,
-    sys_time = usage.stime - self.usage.stime,
+    user_time = usage.utime,
+    sys_time = usage.stime,
     max_rss = usage.maxrss,
     oom_killed = false,
     core_dumped = core == true,
@@ -790,8 +831,18 @@ function M.start(spec, fname)
     io.stderr:write("[dry-run] sandbox plan:\n", M.describe(plan), "\n")
     return setmetatable({ spec = s, plan = plan, result = { status = "dry-run", plan = plan } }, Sandbox)
   end
-  local self = setmetatable({ spec = s, plan = plan, started = ns.clock(), usage = ns.getrusage("children") }, Sandbox)
+  local self = setmetatable({ spec = s, plan = plan, started = ns.clock() }, Sandbox)
   self.parent_pidfd = assert(ns.pidfd_open(getpid()))
+  for _, v in pairs(s.stdio or {}) do
+    if v == "null" and not self.devnull then
+      local fd, msg, errno = ns.open("/dev/null", ns.O_RDWR)
+      if not fd then
+        self.result = { status = "error", stage = "stdio", error = msg, errno = errno }
+        return self
+      end
+      self.devnull = fd
+    end
+  end
   local go_r, go_w = assert(ns.pipe())
   local err_r, err_w = assert(ns.pipe())
   local status_r, status_w = assert(ns.pipe())

@@ -81,6 +81,18 @@ int nsrun_sys_pidfd_open(pid_t pid, unsigned int flags);
 int nsrun_sys_waitid_pidfd(int pidfd, int options, int *code, int *status,
                            pid_t *pid);
 
+/* What the reaped child (and the descendants it waited for) used: the raw
+ * waitid syscall's fifth argument, which glibc's waitid does not expose. */
+struct nsrun_wait_usage {
+    int64_t user_us;
+    int64_t system_us;
+    int64_t maxrss_kb;
+};
+
+/* nsrun_sys_waitid_pidfd, also filling *usage. */
+int nsrun_sys_waitid_pidfd_usage(int pidfd, int options, int *code, int *status,
+                                 pid_t *pid, struct nsrun_wait_usage *usage);
+
 /* execveat(2). Returns only on failure. */
 int nsrun_sys_execveat(int dirfd, const char *path,
                        char *_Nullable const *_Nonnull argv,

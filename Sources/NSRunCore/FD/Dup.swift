@@ -28,3 +28,12 @@ public func dupTo(_ old: Int32, _ new: Int32) throws(SysError) -> Int32 {
     if r < 0 { let e = errno; throw SysError(errno: e, operation: "dup2", object: "fd \(old) to \(new)") }
     return r
 }
+
+/// fcntl(F_DUPFD_CLOEXEC): a new, close-on-exec fd for the same open file,
+/// the lowest free number at or above `minimum`. EBADF for a closed `fd`,
+/// EMFILE when RLIMIT_NOFILE leaves no number free.
+public func duplicate(_ fd: Int32, minimum: Int32) throws(SysError) -> Int32 {
+    let r = fcntl(fd, F_DUPFD_CLOEXEC, minimum)
+    if r < 0 { let e = errno; throw SysError(errno: e, operation: "dup", object: "fd \(fd)") }
+    return r
+}

@@ -33,14 +33,35 @@ public enum WaitStatus: Sendable, Equatable {
     case running
 }
 
+/// What a reaped child used, itself and the descendants it waited for.
+public struct ChildUsage: Sendable, Equatable {
+    public var userSeconds: Double = 0
+    public var systemSeconds: Double = 0
+    /// Peak resident set size, in KiB.
+    public var maxRSS: Int64 = 0
+    public init() {}
+}
+
 /// waitid(P_PIDFD, pidfd, WEXITED [| WNOHANG] | __WALL): reaps the child
 /// behind `pidfd` (EINTR is retried). ECHILD when it is not our child or was
 /// already reaped.
 public func waitPidfd(_ pidfd: Int32, noHang: Bool = false) throws(SysError) -> WaitStatus {
+    var usage = ChildUsage()
+    return try waitPidfd(pidfd, noHang: noHang, usage: &usage)
+}
+
+/// `waitPidfd`, also reporting the child's own resource usage (the raw
+/// waitid's rusage: only this child and what it reaped, unlike
+/// getrusage(RUSAGE_CHILDREN), whose peak RSS covers every child ever).
+public func waitPidfd(_ pidfd: Int32, noHang: Bool, usage: inout ChildUsage) throws(SysError) -> WaitStatus {
     var code: Int32 = 0, status: Int32 = 0, pid: pid_t = 0
-    if nsrun_sys_waitid_pidfd(pidfd, WEXITED | (noHang ? WNOHANG : 0), &code, &status, &pid) < 0 {
+    var raw = nsrun_wait_usage()
+    if nsrun_sys_waitid_pidfd_usage(pidfd, WEXITED | (noHang ? WNOHANG : 0), &code, &status, &pid, &raw) < 0 {
         throw SysError.last("waitid", "pidfd \(pidfd)")
     }
+    usage.userSeconds = Double(raw.user_us) / 1e6
+    usage.systemSeconds = Double(raw.system_us) / 1e6
+    usage.maxRSS = raw.maxrss_kb
     if pid == 0 { return .running }
     switch code {
     case Int32(CLD_EXITED): return .exited(status)

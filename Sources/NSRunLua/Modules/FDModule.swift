@@ -5,7 +5,7 @@ import NSRunCore
 import Glibc
 #endif
 
-/// ns.pipe, ns.read, ns.write, ns.close, ns.dup2, ns.open and the O_* constants.
+/// ns.pipe, ns.read, ns.write, ns.close, ns.close_range, ns.dup, ns.dup2, ns.open and the O_* constants.
 enum FDModule {
     static let module = LuaModule(
         functions: [
@@ -29,6 +29,15 @@ enum FDModule {
                 do throws(SysError) { try closeRange(first: UInt32(first), last: UInt32(last), cloexec: cloexec) }
                 catch { return pushFailure(L, error) }
                 lua_pushboolean(L, 1)
+                return 1
+            } }),
+            LuaFunction("dup", { L in binding(L) { L throws(LuaRaise) in
+                // dup(fd [, min]): a close-on-exec copy at the lowest free fd >= min (default 3).
+                let fd = try fdArgument(L, 1)
+                let minimum = try LuaArgs.optionalInteger(L, 2) ?? 3
+                guard (0...Int64(Int32.max)).contains(minimum) else { throw .argument(2, "minimum fd out of range") }
+                do throws(SysError) { lua_pushinteger(L, lua_Integer(try duplicate(fd, minimum: Int32(minimum)))) }
+                catch { return pushFailure(L, error) }
                 return 1
             } }),
             LuaFunction("dup2", { L in binding(L) { L throws(LuaRaise) in

@@ -162,6 +162,7 @@ enum ProcessModule {
             case "exit": if let code = integerField("code") { return code }
             case "signal": if let sig = integerField("signal") { return 128 + sig }
             case "error": return integerField("code") ?? 125
+            case "dry-run": return 0
             default: break
             }
         }
@@ -225,7 +226,8 @@ enum ProcessModule {
             noHang = true
         }
         let status: WaitStatus
-        do throws(SysError) { status = try waitPidfd(fd, noHang: noHang) } catch { return pushFailure(L, error) }
+        var usage = ChildUsage()
+        do throws(SysError) { status = try waitPidfd(fd, noHang: noHang, usage: &usage) } catch { return pushFailure(L, error) }
         switch status {
         case .running:
             lua_pushboolean(L, 0)
@@ -234,15 +236,20 @@ enum ProcessModule {
             if code == 0 { lua_pushboolean(L, 1) } else { lua_pushnil(L) }
             pushString(L, "exit")
             lua_pushinteger(L, lua_Integer(code))
-            return 3
+            lua_pushboolean(L, 0)
         case .signaled(let sig, let core):
             lua_pushnil(L)
             pushString(L, "signal")
             lua_pushinteger(L, lua_Integer(sig))
-            // A fourth result, beyond os.execute's three: whether it dumped core.
             lua_pushboolean(L, core ? 1 : 0)
-            return 4
         }
+        // Beyond os.execute's three: whether it dumped core, and what it used
+        // ({utime =, stime =, maxrss =} for this child and what it reaped).
+        lua_createtable(L, 0, 3)
+        lua_pushnumber(L, usage.userSeconds); LuaTable.setField(L, -2, "utime")
+        lua_pushnumber(L, usage.systemSeconds); LuaTable.setField(L, -2, "stime")
+        lua_pushinteger(L, lua_Integer(usage.maxRSS)); LuaTable.setField(L, -2, "maxrss")
+        return 5
     } }
 
     /// ns.pidfd_open(pid) → pidfd.

@@ -329,4 +329,68 @@ T.test("stdio: null and an fd", function()
   T.eq(read_all(r_), "to-the-pipe\n")
 end)
 
+T.test("under init, the program sees EOF on a stdin pipe: init holds no inherited fd", function()
+  local r, w = assert(ns.pipe())
+  local box = sandbox.start(sh("cat > /dev/null", { stdio = { stdin = r }, timeout = 5 }))
+  ns.close(r); ns.close(w)
+  local res = box:wait()
+  T.eq(res.timed_out, false); T.eq(res.code, 0)
+end)
+
+T.test("max_rss is the sandbox's own, not every child's ever", function()
+  local big = sandbox.run(sh("x=$(head -c 30000000 /dev/zero | tr '\\0' a); test ${#x} = 30000000"))
+  local small = sandbox.run(sh("true"))
+  T.eq(big.code, 0)
+  assert(big.max_rss > 30000 and small.max_rss < big.max_rss / 2, ("big %d KiB, small %d KiB"):format(big.max_rss, small.max_rss))
+end)
+
+T.test("stdio null works in a root without /dev; stdin = 0 reaches the program", function()
+  local bare = os.tmpname(); os.remove(bare)
+  assert(ns.mkdir(bare .. "/bin", nil, true))
+  io.open(bare .. "/bin/busybox", "w"):close()
+  local r = sandbox.run({ argv = { "/bin/busybox", "true" }, rootfs = bare, stdio = { stdout = "null", stdin = "null" },
+                          mounts = { { bind = ROOT .. "/bin/busybox", to = "/bin/busybox", ro = true } } })
+  T.eq(r.code, 0, tostring(r.error))
+  os.execute("rm -rf " .. bare)
+  -- The script's own stdin (fd 0) passed as the program's stdin.
+  local out_r, out_w = assert(ns.pipe())
+  local _, pidfd = assert(clone(0, function()
+    local pr, pw = assert(ns.pipe())
+    ns.write(pw, "through-fd-0\n"); ns.close(pw)
+    assert(ns.dup2(pr, 0)); ns.close(pr)
+    local res = sandbox.run(sh("read line; test \"$line\" = through-fd-0", { stdio = { stdin = 0 } }))
+    return res.code
+  end))
+  ns.close(out_r); ns.close(out_w)
+  T.eq(select(3, ns.wait(pidfd)), 0)
+end)
+
+T.test("a user namespace with a non-zero uid and the default maps", function()
+  local r = sandbox.run(sh('test "$(id -u):$(id -g)" = 1000:1000', {
+    namespaces = { "pid", "mount", "uts", "ipc", "user" }, uid = 1000, gid = 1000 }))
+  T.eq(r.code, 0, tostring(r.error))
+end)
+
+T.test("the parent-death signal survives the uid change", function()
+  local seen
+  local r_, w_ = assert(ns.pipe())
+  local r = sandbox.run(sh("true", { init = false, uid = 1000,
+    hooks = { before_exec = function() ns.write(w_, tostring(ns.get_pdeathsig())) end } }))
+  ns.close(w_)
+  T.eq(r.code, 0); T.eq(read_all(r_), "9")
+end)
+
+T.test("a value validation let through fails its stage, claiming no exit code", function()
+  local r = sandbox.run(sh("true", { mounts = { { tmpfs = "/tmp", size = { 1 } } } }))
+  T.eq(r.status, "error"); T.eq(r.stage, "mounts"); T.eq(r.code, nil)
+end)
+
+T.test("under --dry-run, a returned result exits 0", function()
+  local _, pidfd = assert(clone(0, function()
+    ns.execve("/proc/self/exe", { "nsrun", "--dry-run", "-e",
+      ("return require('nsrun.sandbox').run{argv = {'/bin/true'}, rootfs = %q}"):format(ROOT) })
+  end))
+  T.eq(select(3, ns.wait(pidfd)), 0)
+end)
+
 os.exit(T.done())
