@@ -664,9 +664,9 @@ end
 local function init_main(s, plan, sandbox, err_w, status_w)
   local sfd = assert(ns.signalfd(M.forwarded_signals))
   local chld = assert(ns.signalfd({ "CHLD" }))
-  local pid, pidfd = clone(0, program_main, s, plan, sandbox, err_w)
+  local pid, pidfd, errno = clone(0, program_main, s, plan, sandbox, err_w)
   if not pid then
-    report(err_w, "init", pidfd, 0)
+    report(err_w, "init", pidfd, errno)
     return M.setup_failure_status
   end
   -- Keep only what init uses: an inherited pipe end held here would keep

@@ -6,9 +6,8 @@ import Glibc
 /// outlives nsrun:
 /// - a handle that is closed (`<close>`) or collected is disposed of
 ///   (`dispose`), which removes it;
-/// - the host closes the Lua state when a script ends or raises, which
-///   collects every handle;
-/// - `os.exit(n)` skips that, so `register` installs an atexit(3) handler
+/// - the host does not close the Lua state at exit (as lua(1) with
+///   os.exit), and `os.exit(n)` skips it too, so `register` installs an atexit(3) handler
 ///   (once) that removes what is left, newest first (children before their
 ///   parents).
 ///

@@ -68,7 +68,8 @@ public final class LuaHost {
         }
         pushString(L, NSRunVersion.string)
         LuaTable.setField(L, ns, "version")
-        _ = nsrun_lua_install_libraries(L, ns)
+        // Only a memory error can fail here; the state is unusable then anyway.
+        if nsrun_lua_install_libraries(L, ns) != LUA_OK { lua_settop(L, ns) }
         lua_pushvalue(L, ns)
         LuaTable.setField(L, globals, "ns")
         // package.loaded lives in the registry as "_LOADED" (LUA_LOADED_TABLE).

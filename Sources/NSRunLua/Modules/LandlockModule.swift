@@ -3,7 +3,7 @@ import CNSRunLua
 import NSRunCore
 
 /// ns.landlock, ns.landlock_abi: Landlock filesystem confinement of the
-/// calling process (docs/api/landlock.md).
+/// calling process (README, "Landlock").
 enum LandlockModule {
     static let module = LuaModule(
         functions: [

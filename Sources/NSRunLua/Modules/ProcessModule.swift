@@ -5,7 +5,7 @@ import NSRunCore
 import Glibc
 #endif
 
-/// clone, raw_clone, getpid, gettid, pidfd_signal, ns.wait, ns.pidfd_open, ns._exit.
+/// clone, raw_clone, getpid, gettid, pidfd_signal, ns.wait, ns.pidfd_open, ns.mode, ns._exit.
 enum ProcessModule {
     static let module = LuaModule(
         functions: [
