@@ -3,13 +3,24 @@
 // Dependency direction (docs/ARCHITECTURE.md):
 //   nsrun → NSRunLua → NSRunCore → CNSRunSys;  NSRunLua → CNSRunLua → CLua
 //   NSRunCore → CLibNL (libnl-route-3), CLibSeccomp (libseccomp)
+//   nsrun-lua (Lua module) → NSRunLuaModule → NSRunLua, CNSRunLuaModule → CLua
 import PackageDescription
+
+// nsrun as a Lua module (`require "nsrun"` from a stock lua5.4;
+// docs/lua-module.md): a shared library, declared only when
+// NSRUN_LUA_MODULE=1, as scripts/build-module sets it. In every other build
+// it is absent, because `swift build -c release -Xswiftc -static-executable`
+// (the shipped nsrun) passes -static to every link, and a shared library
+// cannot link with -static ("-shared and -static are incompatible").
+let luaModuleProducts: [Product] = Context.environment["NSRUN_LUA_MODULE"] == "1"
+    ? [.library(name: "nsrun-lua", type: .dynamic, targets: ["NSRunLuaModule"])]
+    : []
 
 let package = Package(
     name: "nsrun",
     products: [
         .executable(name: "nsrun", targets: ["nsrun"]),
-    ],
+    ] + luaModuleProducts,
     targets: [
         .systemLibrary(
             name: "CLua",
@@ -46,6 +57,18 @@ let package = Package(
         .target(name: "CNSRunLua", dependencies: ["CLua"], exclude: ["lua"]),
         // The Lua host and the `ns` bindings.
         .target(name: "NSRunLua", dependencies: ["NSRunCore", "CNSRunLua", "CLua"]),
+        // The Lua module (product nsrun-lua, above): luaopen_nsrun and
+        // luaopen_nsrun_sandbox in C, the Swift half that builds ns
+        // (NSRunLibrary.open). Linked with the Swift runtime inside
+        // (-static-stdlib: nothing needed from /opt/swift at run time) and
+        // never unloaded (-z nodelete: lua_close dlcloses C modules, and a
+        // Swift runtime is not made to be unloaded).
+        .target(name: "CNSRunLuaModule", dependencies: ["CLua"]),
+        .target(
+            name: "NSRunLuaModule",
+            dependencies: ["NSRunLua", "CNSRunLuaModule"],
+            linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "-z", "-Xlinker", "nodelete"])]
+        ),
         // The thin command.
         .executableTarget(name: "nsrun", dependencies: ["NSRunLua"]),
         .testTarget(name: "NSRunCoreTests", dependencies: ["NSRunCore", "CLibCap"]),

@@ -21,7 +21,7 @@ print("wait without hanging: " .. (still == false and "still running" or "ended?
 assert(pidfd_signal(pidfd, "TERM"))
 print("sent SIGTERM by name")
 
-local ok, how, n = ns.wait(pidfd)
+local _, how, n = ns.wait(pidfd)
 print(("it ended: %s %d (%s)"):format(how, n, how == "signal" and "killed by SIGTERM" or "exit status"))
 
 local gone, msg, errno = pidfd_signal(pidfd, 0)

@@ -19,7 +19,7 @@ if pid == 0 then
   ns._exit(getpid() == 1 and 7 or 1)
 end
 
-local ok, how, code = ns.wait(pidfd)
+local _, how, code = ns.wait(pidfd)
 print(("parent: raw_clone returned %d; the child ended: %s %d"):format(pid, how, code))
 print(("parent: counter is still %d"):format(counter))
 

@@ -15,6 +15,13 @@
 -- timeout and returns a result table.
 
 local ns = require "nsrun"
+-- The primitives from ns, not from the globals nsrun also sets: under the
+-- Lua module (`require "nsrun"` in lua5.4) there are no globals.
+local clone, pidfd_signal, getpid = ns.clone, ns.pidfd_signal, ns.getpid
+local CLONE_NEWPID, CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC =
+  ns.CLONE_NEWPID, ns.CLONE_NEWNS, ns.CLONE_NEWUTS, ns.CLONE_NEWIPC
+local CLONE_NEWNET, CLONE_NEWUSER, CLONE_NEWCGROUP, CLONE_NEWTIME =
+  ns.CLONE_NEWNET, ns.CLONE_NEWUSER, ns.CLONE_NEWCGROUP, ns.CLONE_NEWTIME
 
 local M = {}
 

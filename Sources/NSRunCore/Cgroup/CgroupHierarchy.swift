@@ -15,17 +15,23 @@ public struct CgroupHierarchy: Equatable, Sendable {
     /// The v1 controllers that have a hierarchy mounted (e.g. "memory",
     /// "pids", "cpu"): only used to say why a limit cannot be applied.
     public var v1Controllers: Set<String>
+    /// Where each of those v1 controllers is mounted ("memory" →
+    /// "/sys/fs/cgroup/memory"; co-mounted controllers share a mount point):
+    /// only used to say where a controller is.
+    public var v1MountPoints: [String: String]
     /// The caller's own directory in the v1 `pids` hierarchy, when that
     /// hierarchy is mounted on its own (not co-mounted with another
     /// controller, so a write there can never reach, say, the memory
     /// hierarchy) and the caller's cgroup in it is visible; else nil.
     public var ownV1Pids: String?
 
-    public init(v2Mount: String, ownV2: String, v1Controllers: Set<String>, ownV1Pids: String?) {
+    public init(v2Mount: String, ownV2: String, v1Controllers: Set<String>, ownV1Pids: String?,
+                v1MountPoints: [String: String] = [:]) {
         self.v2Mount = v2Mount
         self.ownV2 = ownV2
         self.v1Controllers = v1Controllers
         self.ownV1Pids = ownV1Pids
+        self.v1MountPoints = v1MountPoints
     }
 
     /// One cgroup or cgroup2 line of /proc/self/mountinfo.
@@ -126,7 +132,13 @@ public struct CgroupHierarchy: Equatable, Sendable {
         // v1: every controller named in a cgroup mount's super options.
         let v1Mounts = mounts.filter { $0.fstype == "cgroup" }
         var v1: Set<String> = []
-        for m in v1Mounts { for o in m.superOptions where controllerOption(o) { v1.insert(o) } }
+        var v1Points: [String: String] = [:]
+        for m in v1Mounts {
+            for o in m.superOptions where controllerOption(o) {
+                v1.insert(o)
+                if v1Points[o] == nil { v1Points[o] = m.mountPoint }
+            }
+        }
         var ownPids: String?
         // The pids hierarchy, only when mounted alone: its controllers are
         // exactly ["pids"], so a write there never reaches another controller.
@@ -134,7 +146,8 @@ public struct CgroupHierarchy: Equatable, Sendable {
            let line = members.first(where: { $0.controllers == ["pids"] }) {
             ownPids = directory(mountPoint: m.mountPoint, root: m.root, path: line.path)
         }
-        return .success(CgroupHierarchy(v2Mount: v2Mount, ownV2: ownV2, v1Controllers: v1, ownV1Pids: ownPids))
+        return .success(CgroupHierarchy(v2Mount: v2Mount, ownV2: ownV2, v1Controllers: v1, ownV1Pids: ownPids,
+                                        v1MountPoints: v1Points))
     }
 
     /// Whether a v1 super option names a controller (not "rw", "relatime",

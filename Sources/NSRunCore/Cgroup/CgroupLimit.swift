@@ -45,10 +45,11 @@ extension Cgroup {
     ///   caller's own v1 pids cgroup (or below the parent handle's
     ///   companion) on first use; the cgroup's current processes are moved
     ///   into it, and `add` puts later ones in both;
-    /// - anything else: EOPNOTSUPP, saying where the controller is ("the
-    ///   memory controller is not enabled in the cgroup v2 hierarchy at
-    ///   /sys/fs/cgroup/unified; it is on cgroup v1, which nsrun does not
-    ///   write to"). nsrun never writes to a v1 hierarchy other than pids.
+    /// - anything else: EOPNOTSUPP, with a hint (`Hints.missingController`)
+    ///   saying which controllers the host has and where: "memory is on
+    ///   cgroup v1 at /sys/fs/cgroup/memory, which nsrun does not write to;
+    ///   cgroup v2 at /sys/fs/cgroup/unified has only hugetlb". nsrun never
+    ///   writes to a v1 hierarchy other than pids.
     public func limit(_ limits: CgroupLimits) throws(SysError) {
         var plan: [(controller: String, value: String, placement: Placement)] = []
         for (c, v) in [("memory", limits.memory), ("pids", limits.pids), ("cpu", limits.cpu)] {
@@ -84,10 +85,19 @@ extension Cgroup {
             throw SysError(errno: EOPNOTSUPP, operation: op, object: "\(path) (the pids controller is only on cgroup v1 here, "
                 + "and nsrun mirrors a cgroup there only below its own cgroup or below another ns.cgroup handle)")
         }
-        let why = hierarchy.v1Controllers.contains(controller)
-            ? "the \(controller) controller is not enabled in the cgroup v2 hierarchy at \(mount); it is on cgroup v1, which nsrun does not write to"
-            : "the \(controller) controller is not available in the cgroup v2 hierarchy at \(mount)"
-        throw SysError(errno: EOPNOTSUPP, operation: op, object: "\(path) (\(why))")
+        let hint = Hints.missingController(controller, parent: parentPath, v2Mount: mount, v2Root: v2RootControllers(operation: op),
+                                           v1MountPoints: hierarchy.v1MountPoints)
+        throw SysError(errno: EOPNOTSUPP, operation: op, object: path, hint: hint)
+    }
+
+    /// The cgroup.controllers of the cgroup2 root (what the host's cgroup2
+    /// hierarchy has at all), or nil when it cannot be read.
+    func v2RootControllers(operation op: String) -> Set<String>? {
+        let mount = hierarchy.v2Mount
+        guard let rootFD = try? CgroupFS.openDirectory(mount, kind: .v2, operation: op) else { return nil }
+        defer { close(rootFD) }
+        guard let text = try? CgroupFS.read(rootFD, "cgroup.controllers", kind: .v2, operation: op, dirPath: mount) else { return nil }
+        return CgroupValues.controllers(text)
     }
 
     /// Whether a v1 companion can be made: below the caller's own v1 pids

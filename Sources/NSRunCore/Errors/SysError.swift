@@ -10,15 +10,27 @@ import Musl
 /// `"mount /srv/rootfs/proc: Operation not permitted"`. The errno is captured
 /// by the caller right after the failing call, before anything else can
 /// overwrite it.
+///
+/// A few common host failures also carry a `hint`, as bwrap's messages do:
+/// one short clause, appended in parentheses after the strerror text, that
+/// names the knob to check (`Hints` computes it where the context is known).
 public struct SysError: Error, Equatable, Sendable {
     public let errno: Int32
     public let operation: String
     public let object: String
+    /// What to check on the host, without the parentheses; nil for most errors.
+    public let hint: String?
 
-    public init(errno: Int32, operation: String, object: String = "") {
+    public init(errno: Int32, operation: String, object: String = "", hint: String? = nil) {
         self.errno = errno
         self.operation = operation
         self.object = object
+        self.hint = hint
+    }
+
+    /// The same error with `hint` (nil leaves it without one).
+    public func withHint(_ hint: String?) -> SysError {
+        SysError(errno: errno, operation: operation, object: object, hint: hint)
     }
 
     /// Reads the calling thread's errno now. Call it first after a failure.
@@ -27,10 +39,13 @@ public struct SysError: Error, Equatable, Sendable {
         SysError(errno: Glibc.errno, operation: operation, object: object)
     }
 
-    /// "operation object: strerror(errno)", or "operation: strerror" without an object.
+    /// "operation object: strerror(errno)", or "operation: strerror" without
+    /// an object; then " (hint)" when there is one.
     public var message: String {
         let reason = SysError.describe(errno)
-        return object.isEmpty ? "\(operation): \(reason)" : "\(operation) \(object): \(reason)"
+        let text = object.isEmpty ? "\(operation): \(reason)" : "\(operation) \(object): \(reason)"
+        guard let hint else { return text }
+        return "\(text) (\(hint))"
     }
 
     /// strerror(3) text for an errno.

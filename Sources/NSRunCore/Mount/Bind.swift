@@ -33,7 +33,7 @@ public struct BindOptions: Sendable, Equatable {
 public func bind(source: String, target: MountTarget, options: BindOptions) throws(SysError) {
     let treeFlags = LinuxABI.OPEN_TREE_CLONE | UInt32(O_CLOEXEC) | UInt32(options.recursive ? LinuxABI.AT_RECURSIVE : 0)
     let t = nsrun_sys_open_tree(AT_FDCWD, source, treeFlags)
-    if t < 0 { throw SysError.last("bind", source) }
+    if t < 0 { throw SysError.last("bind", source).hinted(.detachedMount) }
     let tree = OwnedFD(t)
     let attributes = options.attributes
     if attributes != 0 {

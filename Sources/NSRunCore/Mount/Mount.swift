@@ -21,10 +21,10 @@ public enum MountFlags {
 
 /// mount(2). `source`, `fstype` and `data` may be nil (a bind or a
 /// propagation change needs none). Fails with the kernel's errno, reported
-/// against the target.
+/// against the target; ENOSPC (the mount namespace is full) carries a hint.
 public func mount(source: String?, target: String, fstype: String?, flags: UInt, data: String?) throws(SysError) {
     if Glibc.mount(source, target, fstype, flags, data) < 0 {
-        throw SysError.last("mount", target)
+        throw SysError.last("mount", target).hinted(.mountAttach)
     }
 }
 

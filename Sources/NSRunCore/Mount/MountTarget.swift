@@ -59,17 +59,20 @@ func isDirectory(_ fd: Int32) -> Bool {
 }
 
 /// Attaches the detached mount `mountFD` on the target `targetFD` (both fds,
-/// no path resolution): move_mount with both EMPTY_PATH flags.
+/// no path resolution): move_mount with both EMPTY_PATH flags. ENOSPC (the
+/// mount namespace is at fs.mount-max) carries a hint.
 func attach(_ mountFD: Int32, onto targetFD: Int32, operation: String, object: String) throws(SysError) {
     if nsrun_sys_move_mount(mountFD, "", targetFD, "",
                             LinuxABI.MOVE_MOUNT_F_EMPTY_PATH | LinuxABI.MOVE_MOUNT_T_EMPTY_PATH) < 0 {
-        throw SysError.last(operation, object)
+        throw SysError.last(operation, object).hinted(.mountAttach)
     }
 }
 
 /// A new, detached filesystem mount: fsopen, string options, create, fsmount.
 /// `options` are (key, value) pairs; a nil value sets a flag option. The
 /// source (what mount(8) shows) is `source`, else the filesystem type.
+/// ENOSPC from fsmount (the detached mount's anonymous mount namespace is
+/// over max_mnt_namespaces) carries a hint.
 func newFilesystem(_ fstype: String, source: String? = nil, options: [(String, String?)], attributes: UInt64,
                    operation: String, object: String) throws(SysError) -> OwnedFD {
     let fs = nsrun_sys_fsopen(fstype, LinuxABI.FSOPEN_CLOEXEC)
@@ -85,6 +88,6 @@ func newFilesystem(_ fstype: String, source: String? = nil, options: [(String, S
         throw SysError.last(operation, "\(object) (create \(fstype))")
     }
     let m = nsrun_sys_fsmount(context.raw, LinuxABI.FSMOUNT_CLOEXEC, UInt32(attributes))
-    if m < 0 { throw SysError.last(operation, "\(object) (fsmount \(fstype))") }
+    if m < 0 { throw SysError.last(operation, "\(object) (fsmount \(fstype))").hinted(.detachedMount) }
     return OwnedFD(m)
 }

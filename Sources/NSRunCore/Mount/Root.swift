@@ -8,12 +8,14 @@ import Glibc
 ///
 /// `newRoot` must be a mount point (bind it onto itself first) in a mount
 /// namespace whose root is not shared (EINVAL otherwise); EBUSY when it is
-/// already the root. Afterwards the caller should chdir("/") and detach the
-/// old root (`umount(put_old, MNT_DETACH)`). `pivot_root(".", ".")` from
-/// inside the new root stacks the old root on top of the new one, which a
-/// following umount(".", MNT_DETACH) removes, with no put_old directory needed.
+/// on the current root's mount (the root itself, or a plain directory of
+/// it), and that EBUSY carries a hint. Afterwards the caller should
+/// chdir("/") and detach the old root (`umount(put_old, MNT_DETACH)`).
+/// `pivot_root(".", ".")` from inside the new root stacks the old root on
+/// top of the new one, which a following umount(".", MNT_DETACH) removes,
+/// with no put_old directory needed.
 public func pivotRoot(_ newRoot: String, _ putOld: String) throws(SysError) {
-    if nsrun_sys_pivot_root(newRoot, putOld) < 0 { throw SysError.last("pivot_root", newRoot) }
+    if nsrun_sys_pivot_root(newRoot, putOld) < 0 { throw SysError.last("pivot_root", newRoot).hinted(.pivotRoot) }
 }
 
 /// chroot(2).
@@ -95,7 +97,7 @@ public func mountResolved(source: String?, target: MountTarget, fstype: String?,
         guard let source else { throw SysError(errno: EINVAL, operation: op, object: "\(object) (MS_MOVE needs a source)") }
         let dst = try openMountTarget(target, operation: op)
         if nsrun_sys_move_mount(AT_FDCWD, source, dst.raw, "", LinuxABI.MOVE_MOUNT_T_EMPTY_PATH) < 0 {
-            throw SysError.last(op, "\(source) onto \(object)")
+            throw SysError.last(op, "\(source) onto \(object)").hinted(.mountAttach)
         }
         return
     }

@@ -73,7 +73,7 @@ private func populateDev(_ dev: Int32, object: String) throws(SysError) {
         if f < 0 { throw SysError.last(op, "\(object) (create \(name))") }
         close(f)
         let node = nsrun_sys_open_tree(AT_FDCWD, "/dev/\(name)", LinuxABI.OPEN_TREE_CLONE | UInt32(O_CLOEXEC))
-        if node < 0 { throw SysError.last(op, "\(object) (bind /dev/\(name))") }
+        if node < 0 { throw SysError.last(op, "\(object) (bind /dev/\(name))").hinted(.detachedMount) }
         let tree = OwnedFD(node)
         let spot = openat(dev, name, OpenFlags.path | O_NOFOLLOW | O_CLOEXEC)
         if spot < 0 { throw SysError.last(op, "\(object) (open \(name))") }

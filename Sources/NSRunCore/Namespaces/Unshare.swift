@@ -21,10 +21,12 @@ public func unshareRefusal(_ flags: CloneFlags) -> String? {
 /// unshare(2): moves the caller into new namespaces (CLONE_NEWPID and
 /// CLONE_NEWTIME: its future children). `flags` must pass
 /// `unshareRefusal` (the caller checks). EPERM without CAP_SYS_ADMIN (or,
-/// for CLONE_NEWUSER, in a chroot or at the nesting limit); EINVAL when the
-/// kernel lacks a namespace; ENOSPC/EUSERS at a namespace count limit.
+/// for CLONE_NEWUSER, in a chroot or with an unmapped uid/gid); EINVAL when
+/// the kernel lacks a namespace; ENOSPC at a namespace count limit or the
+/// nesting limit. EPERM for CLONE_NEWUSER and ENOSPC carry a hint (`Hints`).
 public func unshareNamespaces(_ flags: CloneFlags) throws(SysError) {
     if nsrun_sys_unshare(Int32(truncatingIfNeeded: flags.rawValue)) < 0 {
-        let e = errno; throw SysError(errno: e, operation: "unshare", object: flags.description)
+        let e = errno
+        throw SysError(errno: e, operation: "unshare", object: flags.description).hinted(.namespaces(flags))
     }
 }

@@ -30,7 +30,7 @@ public func cloneVMExec(_ request: CloneRequest, dirfd: Int32 = AT_FDCWD, path: 
             nsrun_sys_clone_vm_exec(flags, request.effectiveExitSignal, dirfd, path, a, e, atFlags, &pidfd, &execErrno)
         }
     }
-    if pid < 0 { throw .system(SysError.last("clone", request.flags.union(.pidfd).description)) }
+    if pid < 0 { throw .system(SysError.last("clone", request.flags.union(.pidfd).description).hinted(.namespaces(request.flags))) }
     if execErrno != 0 {
         // The child has _exit(127)ed already; reap it so no zombie is left.
         var code: Int32 = 0, status: Int32 = 0, reaped: pid_t = 0

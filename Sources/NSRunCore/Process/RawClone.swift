@@ -79,6 +79,9 @@ public struct CloneRequest: Sendable {
 /// - No pthread_atfork() handlers run and glibc's caches are not reset: the
 ///   caller must be single-threaded, and the child must use `rawGetpid()`.
 /// - stdio is flushed before the clone, so buffered output appears once.
+/// - EPERM with CLONE_NEWUSER and ENOSPC with CLONE_NEW* carry a hint
+///   naming what to check on the host (`Hints`); so do `cloneCallback`'s
+///   and `cloneVMExec`'s.
 public func rawClone(_ request: CloneRequest) throws(CloneError) -> CloneSide {
     if let why = request.refusal(for: .raw) { throw .usage(UsageError(why)) }
     return try cloneForkSemantics(request)
@@ -105,7 +108,8 @@ func cloneForkSemantics(_ request: CloneRequest) throws(CloneError) -> CloneSide
     if pid < 0 {
         let err = Glibc.errno
         guard err == ENOSYS else {
-            throw .system(SysError(errno: err, operation: "clone3", object: request.flags.union(.pidfd).description))
+            throw .system(SysError(errno: err, operation: "clone3", object: request.flags.union(.pidfd).description)
+                .hinted(.namespaces(request.flags)))
         }
         // clone3 is missing (Linux < 5.3, or a seccomp filter answering ENOSYS).
         if request.cgroupFD != nil || !request.flags.isDisjoint(with: .needClone3) {
@@ -115,7 +119,7 @@ func cloneForkSemantics(_ request: CloneRequest) throws(CloneError) -> CloneSide
         let legacy = UInt(request.flags.union(.pidfd).rawValue) | UInt(request.effectiveExitSignal)
         pid = nsrun_sys_clone_legacy(legacy, &pidfd)
         if pid < 0 {
-            throw .system(SysError.last("clone", request.flags.union(.pidfd).description))
+            throw .system(SysError.last("clone", request.flags.union(.pidfd).description).hinted(.namespaces(request.flags)))
         }
     }
     if pid == 0 { return .child }

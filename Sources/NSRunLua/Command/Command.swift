@@ -70,11 +70,12 @@ public enum NSRunCommand {
                    arguments and results, one line each on stderr
       --dry-run    print the ns calls that would change anything, in order, and
                    perform none of them (calls that only read still run)
-      --version    print the version and exit
-      --help       print this help and exit
+      -v, --version  print the version and exit
+      -h, --help     print this help and exit
       --           end of options
     exit status: the script's returned integer (0-255) or os.exit(n); 0 when it
-    ends normally; 1 on an uncaught error; 2 on a usage error.
+    ends normally; 1 on an uncaught error; 2 on a usage error; for a returned
+    sandbox result: its code, 128+signal, or 125 when setup failed.
     """
 
     public static func main(_ argv: [String]) -> Int32 {

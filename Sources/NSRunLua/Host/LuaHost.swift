@@ -34,57 +34,12 @@ public final class LuaHost {
 
     deinit { lua_close(L) }
 
-    /// Builds `ns`, publishes it as a global and as package.loaded.nsrun
-    /// (so `require "nsrun"` returns it), and sets the mission's globals.
+    /// Builds `ns` (NSRunLibrary.push), publishes it as a global and as
+    /// package.loaded.nsrun (so `require "nsrun"` returns it), and sets the
+    /// mission's globals.
     private func registerNS() {
-        // At its final size: growing past 128 entries would rehash at start-up.
-        let size = LuaHost.modules.reduce(8) { $0 + $1.functions.count + $1.constants.count + $1.tables.count }
-        lua_createtable(L, 0, Int32(size))
-        let ns = lua_gettop(L)
-        LuaTable.pushGlobals(L)
-        let globals = lua_gettop(L)
-        for m in LuaHost.modules {
-            for f in m.functions {
-                nsrun_lua_pushbinding(L, f.fn, f.name)
-                publish(f.name, ns: ns, globals: globals, global: m.globals.contains(f.name))
-            }
-            for c in m.constants {
-                lua_pushinteger(L, lua_Integer(c.value))
-                publish(c.name, ns: ns, globals: globals, global: m.globals.contains(c.name))
-            }
-            for t in m.tables {
-                lua_createtable(L, 0, Int32(t.entries.count))
-                for c in t.entries {
-                    lua_pushinteger(L, lua_Integer(c.value))
-                    LuaTable.setField(L, -2, c.name)
-                }
-                LuaTable.setField(L, ns, t.name)
-            }
-            if let setup = m.setup {
-                lua_pushvalue(L, ns)
-                setup(L)
-                lua_settop(L, globals)
-            }
-        }
-        pushString(L, NSRunVersion.string)
-        LuaTable.setField(L, ns, "version")
-        // Only a memory error can fail here; the state is unusable then anyway.
-        if nsrun_lua_install_libraries(L, ns) != LUA_OK { lua_settop(L, ns) }
-        lua_pushvalue(L, ns)
-        LuaTable.setField(L, globals, "ns")
-        // package.loaded lives in the registry as "_LOADED" (LUA_LOADED_TABLE).
-        LuaTable.getField(L, nsrun_lua_registryindex(), "_LOADED")
-        lua_pushvalue(L, ns)
-        LuaTable.setField(L, -2, "nsrun")
-        lua_settop(L, ns - 1)
-    }
-
-    private func publish(_ name: String, ns: Int32, globals: Int32, global: Bool) {
-        if global {
-            lua_pushvalue(L, -1)
-            LuaTable.setField(L, globals, name)
-        }
-        LuaTable.setField(L, ns, name)
+        NSRunLibrary.push(L, globals: true)
+        nsrun_lua_pop(L, 1)
     }
 
     /// Where a script comes from.

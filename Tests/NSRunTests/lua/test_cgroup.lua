@@ -251,12 +251,12 @@ T.test("kill ends every process in the cgroup", function()
   local cg <close> = assert(ns.cgroup.create(newname()))
   if os.execute("test -e " .. cg.path .. "/cgroup.kill") ~= true then T.skip("no cgroup.kill (Linux < 5.14)") end
   -- a shell and three sleeps, in a new pid namespace
-  local pid, pidfd = assert(clone({ flags = CLONE_NEWPID, cgroup = cg }, function()
+  local _, pidfd = assert(clone({ flags = CLONE_NEWPID, cgroup = cg }, function()
     return ns.execve("/bin/sh", { "sh", "-c", "sleep 30 & sleep 30 & sleep 30 & wait" })
   end))
   T.eq(eventually(function() return #cg:procs() == 4 end), true, "four processes inside")
   T.eq(cg:kill(), true, "kill")
-  local ok, how, sig = pidfd:wait()
+  local _, how, sig = pidfd:wait()
   T.eq(how, "signal"); T.eq(sig, 9, "SIGKILL")
   T.eq(eventually(function() return cg:events().cgroup.populated == 0 end), true, "populated 0")
   T.eq(#cg:procs(), 0, "nothing left")
@@ -266,7 +266,7 @@ T.test("freeze stops the processes, thaw resumes them", function()
   need_v2()
   local cg <close> = assert(ns.cgroup.create(newname()))
   local file = os.tmpname()
-  local pid, pidfd = assert(clone({ flags = CLONE_NEWPID, cgroup = cg }, function()
+  local _, pidfd = assert(clone({ flags = CLONE_NEWPID, cgroup = cg }, function()
     return ns.execve("/bin/sh", { "sh", "-c", "while :; do echo x >> " .. file .. "; sleep 0.01; done" })
   end))
   local function size() return #(read(file) or "") end
@@ -288,7 +288,7 @@ T.test("events gives cgroup.events (and pids.events where there is one) as integ
   local cg <close> = assert(ns.cgroup.create(newname()))
   local ev = cg:events()
   T.eq(ev.cgroup.populated, 0); T.eq(ev.cgroup.frozen, 0)
-  local pid, pidfd, release = waiter({ flags = 0, cgroup = cg })
+  local _, pidfd, release = waiter({ flags = 0, cgroup = cg })
   T.eq(cg:events().cgroup.populated, 1, "populated with a child")
   release(); pidfd:wait()
   if V2CONTROLLERS.pids or V1DIR then
@@ -304,7 +304,7 @@ T.test("remove kills what is left, waits until empty, then removes", function()
   T.eq(cg:procs()[1], pid)
   T.eq(cg:remove(), true, "remove")
   T.eq(isdir(cg.path), false, "gone")
-  local ok, how, sig = pidfd:wait()
+  local _, how, sig = pidfd:wait()
   T.eq(how, "signal"); T.eq(sig, 9, "the child was killed")
 end)
 
@@ -315,8 +315,8 @@ T.test("nsrun will not kill, freeze or remove a cgroup it is itself in (EBUSY)",
     assert(cg:add(0))   -- this child moves itself in
     local expect = "(nsrun itself, pid " .. getpid() .. ", is in it)"
     local _, m1, e1 = cg:kill()
-    local _, m2, e2 = cg:freeze()
-    local _, m3, e3 = cg:remove()
+    local _, _, e2 = cg:freeze()
+    local _, _, e3 = cg:remove()
     if e1 ~= E.EBUSY or e2 ~= E.EBUSY or e3 ~= E.EBUSY then return 2 end
     if m1 ~= "cgroup kill " .. cg.path .. " " .. expect .. ": Device or resource busy" then return 3 end
     return 0
@@ -332,7 +332,7 @@ T.test("nested cgroups: parent = handle or its path; removing the parent removes
   T.eq(b.path, a.path .. "/" .. bname)
   local c = assert(ns.cgroup.create(cname, { parent = a.path }))
   T.eq(c.path, a.path .. "/" .. cname)
-  local pid, pidfd = sleeper(b)
+  local _, pidfd = sleeper(b)
   T.eq(a:remove(), true, "remove the parent")
   T.eq(isdir(a.path), false); T.eq(isdir(b.path), false); T.eq(isdir(c.path), false)
   T.raises("cgroup is removed", function() return b:procs() end)
@@ -351,8 +351,10 @@ T.test("memory limit: applied in cgroup2 where it has the memory controller, els
     return
   end
   local msg = T.fails(E.EOPNOTSUPP, "memory", cg:limit { memory = "256M" })
-  T.eq(msg, "cgroup limit memory " .. cg.path .. " (the memory controller is not enabled in the cgroup v2 hierarchy at "
-    .. V2MOUNT .. "; it is on cgroup v1, which nsrun does not write to): Operation not supported")
+  -- The hint says which controllers the host has, and where (test_hints.lua checks it word for word).
+  local prefix = "cgroup limit memory " .. cg.path .. ": Operation not supported ("
+  T.eq(msg:sub(1, #prefix), prefix, msg)
+  T.eq(msg:find("cgroup v2 at " .. V2MOUNT .. " has ", 1, true) ~= nil, true, msg)
 end)
 
 T.test("a limit that cannot be applied leaves the others unwritten", function()
@@ -376,7 +378,7 @@ T.test("cpu limit: cpu.max \"50000 100000\" where cgroup2 has cpu, else EOPNOTSU
     return
   end
   local msg = T.fails(E.EOPNOTSUPP, "cpu", cg:limit { cpu = "50%" })
-  T.eq(msg:find("(the cpu controller is not ", 1, true) ~= nil, true, msg)
+  T.eq(msg:find(": Operation not supported (", 1, true) ~= nil and msg:find("cpu", 1, true) ~= nil, true, msg)
 end)
 
 T.test("pids limit: in cgroup2 if it has pids, else through a v1 pids companion below nsrun's own", function()

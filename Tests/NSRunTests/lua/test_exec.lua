@@ -72,7 +72,7 @@ T.test("nsrun's own fds never reach an exec'd program (close-on-exec from birth)
   io.input(inname)
   local _, holder = clone(0, function() ns.execve("/bin/sleep", { "sleep", "5" }) end)
   local out = os.tmpname()
-  local _, how, code = T.run_child(0, function()
+  local _, _, code = T.run_child(0, function()
     -- ls lists the fds it was given, plus the one it reads the listing with.
     return ns.execve("/bin/sh", { "sh", "-c", "exec ls -l /proc/self/fd > " .. out })
   end)

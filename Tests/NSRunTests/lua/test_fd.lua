@@ -47,7 +47,7 @@ end)
 T.test("write writes everything, beyond a pipe's capacity", function()
   local r, w = ns.pipe()
   local big = string.rep("x", 300000) -- larger than the default 64 KiB pipe buffer
-  local pid, pidfd = assert(clone(0, function()
+  local _, pidfd = assert(clone(0, function()
     ns.close(w)
     local n = 0
     while true do
@@ -66,7 +66,7 @@ end)
 T.test("a child blocked in read wakes when the parent writes (synchronisation)", function()
   local r, w = ns.pipe()
   local marker = os.tmpname()
-  local pid, pidfd = assert(clone(0, function()
+  local _, pidfd = assert(clone(0, function()
     ns.close(w)
     local got = ns.read(r, 1)
     -- The parent wrote the marker file before writing the byte.

@@ -311,7 +311,7 @@ end)
 
 T.test("deny_setgroups: setgroups is refused inside, even for root there", function()
   local pid, _, release = waiting_child(0, function()
-    local ok, msg, errno = ns.setgroups({ 0 })
+    local ok, _, errno = ns.setgroups({ 0 })
     return (ok == nil and errno == E.EPERM) and 0 or 1
   end)
   assert(ns.deny_setgroups(pid))

@@ -220,7 +220,7 @@ T.test("setns failures: closed fd EBADF, reaped pidfd ESRCH, own user namespace 
   assert(ns.wait(gone))
   T.fails(E.ESRCH, "reaped", ns.setns(gone, CLONE_NEWUTS))
   gone:close()
-  local pid, pidfd, release = sandbox(CLONE_NEWUTS)
+  local _, pidfd, release = sandbox(CLONE_NEWUTS)
   T.eq(in_child(function()
     T.fails(E.EINVAL, "own user namespace", ns.setns(pidfd, CLONE_NEWUSER))
     assert(ns.setresuid(1000, 1000, 1000))
@@ -231,7 +231,7 @@ T.test("setns failures: closed fd EBADF, reaped pidfd ESRCH, own user namespace 
 end)
 
 T.test("setns misuse raises", function()
-  local pid, pidfd, release = sandbox(CLONE_NEWUTS)
+  local _, pidfd, release = sandbox(CLONE_NEWUTS)
   T.raises("bad argument #2 to 'setns' (a pidfd needs the CLONE_NEW* flags of the namespaces to join)", ns.setns, pidfd)
   T.raises("a pidfd needs the CLONE_NEW* flags", ns.setns, pidfd, 0)
   T.raises("bad argument #2 to 'setns' (setns does not take CLONE_VM (only CLONE_NEW* flags))", ns.setns, pidfd, CLONE_NEWUTS | CLONE_VM)

@@ -43,14 +43,6 @@ local function read_all(fd)
   return table.concat(out)
 end
 
-local function exists_pid(pid)
-  local f = io.open("/proc/" .. pid .. "/stat")
-  if not f then return false end
-  local state = f:read("a"):match("^%d+ %b() (%a)")
-  f:close()
-  return state ~= "Z"
-end
-
 T.test("with init = false a sandbox runs its program as pid 1 with a fresh /proc and its own hostname", function()
   -- /proc lists the shell (1), and the ls and the subshell of the test itself.
   local r = sandbox.run(sh('test $$ = 1 && test "$(hostname)" = box && test "$(ls -d /proc/[0-9]* | wc -l)" -le 4 ', { hostname = "box", init = false }))
@@ -85,7 +77,7 @@ T.test("nsrun exits with the shell convention for a returned result", function()
   for _, case in ipairs({ { "exit 42", 42 }, { "kill -9 $$", 137 }, { "kill -11 $$", 139 } }) do
     local _, pidfd = nsrun_child(([[return require("nsrun.sandbox").run{argv = {"/bin/sh", "-c", %q}, rootfs = %q,
       namespaces = {"mount", "uts", "ipc"}}]]):format(case[1], ROOT))
-    local _, how, code = ns.wait(pidfd)
+    local _, _, code = ns.wait(pidfd)
     T.eq(code, case[2], case[1])
   end
 end)
@@ -210,7 +202,7 @@ T.test("signals sent to nsrun reach the sandboxed program", function()
   local line = ""
   while not line:find("ready") do line = line .. ns.read(out, 64) end
   assert(ns.kill(pid, "USR1"))
-  local _, how, code = ns.wait(pidfd)
+  local _, _, code = ns.wait(pidfd)
   T.eq(code, 7, "the program's trap ran")
   local text = line .. read_all(out)
   assert(text:find("got-usr1", 1, true), "output: " .. text)
@@ -226,7 +218,7 @@ T.test("init = true reaps 100 orphans and exits as the program", function()
 end)
 
 T.test("kill -9 of nsrun leaves no sandbox process", function()
-  local pid, pidfd, out = nsrun_child(([[
+  local _, pidfd, out = nsrun_child(([[
     local s = require("nsrun.sandbox").start{ argv = {"/bin/sh", "-c", "exec sleep 60"}, rootfs = %q }
     io.write(s.pid, "\n"); io.stdout:flush()
     s:wait()]]):format(ROOT))
@@ -372,7 +364,6 @@ T.test("a user namespace with a non-zero uid and the default maps", function()
 end)
 
 T.test("the parent-death signal survives the uid change", function()
-  local seen
   local r_, w_ = assert(ns.pipe())
   local r = sandbox.run(sh("true", { init = false, uid = 1000,
     hooks = { before_exec = function() ns.write(w_, tostring(ns.get_pdeathsig())) end } }))

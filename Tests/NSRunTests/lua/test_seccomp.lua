@@ -172,13 +172,13 @@ except BlockingIOError:
     extra = b""
 os._exit(42 if extra == b"" else 43)
 ]]
-  local _, how, status = python({ rules = { { "uname", action = "errno" } } }, code)
-  T.eq(how .. " " .. status, "exit 43", "control: getppid allowed, the thread goes on")
-  _, how, status = python({ rules = { { "getppid", action = "kill_thread" } } }, code)
-  T.eq(how .. " " .. status, "exit 42", "kill_thread: the thread is gone, the process goes on")
+  local _, how, st = python({ rules = { { "uname", action = "errno" } } }, code)
+  T.eq(how .. " " .. st, "exit 43", "control: getppid allowed, the thread goes on")
+  _, how, st = python({ rules = { { "getppid", action = "kill_thread" } } }, code)
+  T.eq(how .. " " .. st, "exit 42", "kill_thread: the thread is gone, the process goes on")
   for _, action in ipairs { "kill", "kill_process" } do
-    _, how, status = python({ rules = { { "getppid", action = action } } }, code)
-    T.eq(how .. " " .. status, "signal " .. SIGSYS, action)
+    _, how, st = python({ rules = { { "getppid", action = action } } }, code)
+    T.eq(how .. " " .. st, "signal " .. SIGSYS, action)
   end
 end)
 
@@ -370,7 +370,7 @@ T.test("seccomp_export writes a BPF program: sock_filter entries starting with t
   local small = bpf { deny = { "mkdir" } }
   T.eq(#small > 0 and #small % 8, 0, "a non-empty multiple of 8 bytes: " .. #small)
   -- ld [4]: seccomp_data.arch first (BPF_LD|BPF_W|BPF_ABS = 0x20)
-  local code, jt, jf, k = string.unpack("=I2BBI4", small)
+  local code, _, _, k = string.unpack("=I2BBI4", small)
   T.eq(code, 0x20, "first instruction"); T.eq(k, 4, "loads the arch")
   local big = bpf { deny = { "mkdir", "rmdir", "ptrace", "mount", "umount2", "keyctl" } }
   T.eq(#big % 8, 0)

@@ -8,7 +8,7 @@ local E = ns.errno
 --- Runs fn in a clone child with `flags`; the child proves its facts with
 --- T.eq/assert (a raised error exits 1 with a traceback) and returns 0.
 local function in_child(flags, fn)
-  local ok, how, code = T.run_child(flags, fn)
+  local _, how, code = T.run_child(flags, fn)
   T.eq(tostring(how) .. " " .. tostring(code), "exit 0", "child")
 end
 
@@ -121,12 +121,12 @@ end)
 T.test("sigprocmask unblock in a child lets a default-action signal kill it", function()
   in_child(0, function()
     assert(ns.sigprocmask("block", { "TERM" }))
-    local ok, how, code = T.run_child(0, function()
+    local _, how, code = T.run_child(0, function()
       assert(ns.kill(getpid(), "TERM"))       -- pending: the mask was inherited
       return 0
     end)
     T.eq(how .. " " .. code, "exit 0", "still blocked")
-    ok, how, code = T.run_child(0, function()
+    _, how, code = T.run_child(0, function()
       assert(ns.sigprocmask("unblock", { "TERM" }))
       assert(ns.kill(getpid(), "TERM"))
       return 0
@@ -328,7 +328,7 @@ end)
 T.test("set_pdeathsig after the parent died never fires; getppid shows the adopter", function()
   in_child(CLONE_NEWPID, function()
     local r, w = assert(ns.pipe())
-    local middle = assert(clone(0, function()
+    assert(clone(0, function()
       local parent = getpid()
       assert(clone(0, function()
         for _ = 1, 500 do if ns.getppid() ~= parent then break end ns.sleep(0.01) end
@@ -341,7 +341,7 @@ T.test("set_pdeathsig after the parent died never fires; getppid shows the adopt
     ns.close(w)
     T.eq(tonumber(ns.read(r, 32)), 1, "getppid after the parent died: the namespace's init")
     local reaped = {}
-    for _ = 1, 2 do local pid, how, n = ns.waitpid(-1); reaped[#reaped + 1] = how .. " " .. n end
+    for _ = 1, 2 do local _, how, n = ns.waitpid(-1); reaped[#reaped + 1] = how .. " " .. n end
     table.sort(reaped)
     T.eq(table.concat(reaped, ","), "exit 0,exit 5", "nobody was killed")
     return 0

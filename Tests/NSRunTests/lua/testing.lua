@@ -48,7 +48,7 @@ end
 
 --- Runs fn in a clone child with `flags` and returns ns.wait's three results.
 function T.run_child(flags, fn, ...)
-  local pid, pidfd = assert(clone(flags, fn, ...))
+  local _, pidfd = assert(clone(flags, fn, ...))
   local a, b, c = ns.wait(pidfd)
   pidfd:close()
   return a, b, c
