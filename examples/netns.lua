@@ -26,8 +26,13 @@ local function read(path)
 end
 
 local PING = os.execute("command -v ping >/dev/null 2>&1") and "ping" or "busybox ping"
-local function ping(addr)
-  return os.execute(PING .. " -c1 -W1 " .. addr .. " >/dev/null 2>&1") == true
+-- A few tries by default: a veth's carrier comes up asynchronously after
+-- ifup, and under load the first packet can go before it does.
+local function ping(addr, tries)
+  for _ = 1, tries or 5 do
+    if os.execute(PING .. " -c1 -W1 " .. addr .. " >/dev/null 2>&1") == true then return true end
+  end
+  return false
 end
 
 -- The interfaces of this process's network namespace.
@@ -84,7 +89,7 @@ local pid, pidfd = assert(clone(CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWUTS, funct
     assert(ns.mount("sysfs", "/sys", "sysfs", ns.MS_NOSUID | ns.MS_NODEV | ns.MS_NOEXEC))
     local flags = tonumber(read("/sys/class/net/lo/flags"))
     print(("sandbox: interfaces %q, lo flags 0x%x"):format(interfaces(), flags))
-    local alone = interfaces() == "lo" and flags & IFF_UP == 0 and not ping("127.0.0.1")
+    local alone = interfaces() == "lo" and flags & IFF_UP == 0 and not ping("127.0.0.1", 1)
     assert(ns.ifup("lo"))
     local lo_up = tonumber(read("/sys/class/net/lo/flags")) & IFF_UP == IFF_UP and ping("127.0.0.1")
     print(("sandbox: after ifup lo, ping 127.0.0.1: %s"):format(lo_up))

@@ -1,4 +1,4 @@
-/* Fixed-arity wrappers over syscall(2) and prctl(2) for Landlock; see
+/* Fixed-arity wrappers over syscall(2) for Landlock; see
  * nsrun_landlock.h. The structures are declared here with the kernel's
  * layout (include/uapi/linux/landlock.h), not taken from the system headers,
  * which may predate the ABI nsrun uses. */
@@ -6,7 +6,6 @@
 #include "nsrun_landlock.h"
 
 #include <stddef.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -18,9 +17,6 @@
 #endif
 #ifndef __NR_landlock_restrict_self
 #define __NR_landlock_restrict_self 446
-#endif
-#ifndef PR_SET_NO_NEW_PRIVS
-#define PR_SET_NO_NEW_PRIVS 38
 #endif
 
 #define NSRUN_LANDLOCK_CREATE_RULESET_VERSION (1U << 0)
@@ -67,7 +63,3 @@ int nsrun_landlock_restrict_self(int ruleset_fd)
     return (int)syscall(__NR_landlock_restrict_self, ruleset_fd, (uint32_t)0);
 }
 
-int nsrun_landlock_set_no_new_privs(void)
-{
-    return prctl(PR_SET_NO_NEW_PRIVS, 1UL, 0UL, 0UL, 0UL);
-}

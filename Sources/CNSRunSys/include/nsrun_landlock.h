@@ -1,6 +1,5 @@
-/* Landlock (Linux 5.13+): the three syscalls, which glibc 2.36 does not wrap,
- * and a fixed-arity prctl(PR_SET_NO_NEW_PRIVS) (prctl is variadic, so Swift
- * cannot call it). Each returns -1 with errno set on failure, never -errno.
+/* Landlock (Linux 5.13+): the three syscalls, which glibc 2.36 does not wrap
+ * (no_new_privs comes from nsrun_caps.h's prctl wrapper). Each returns -1 with errno set on failure, never -errno.
  * The argument structures are built here, so Swift never sees their packed
  * layout (struct landlock_path_beneath_attr is __attribute__((packed))). */
 #ifndef NSRUN_LANDLOCK_H
@@ -27,7 +26,5 @@ int nsrun_landlock_add_path_rule(int ruleset_fd, int parent_fd, uint64_t allowed
  * enters the ruleset's domain, for good, and so do its future children. */
 int nsrun_landlock_restrict_self(int ruleset_fd);
 
-/* prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0). Cannot be undone. */
-int nsrun_landlock_set_no_new_privs(void);
 
 #endif

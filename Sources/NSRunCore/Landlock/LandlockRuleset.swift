@@ -75,7 +75,7 @@ public struct LandlockRuleset: ~Copyable {
     /// caller and its future children are confined, irrevocably. E2BIG when
     /// the caller is already in 16 nested Landlock domains.
     public func restrictSelf() throws(SysError) {
-        if nsrun_landlock_set_no_new_privs() != 0 { throw SysError.last("prctl PR_SET_NO_NEW_PRIVS") }
+        try setNoNewPrivs()
         if nsrun_landlock_restrict_self(fd.raw) != 0 { throw SysError.last("landlock_restrict_self") }
     }
 }

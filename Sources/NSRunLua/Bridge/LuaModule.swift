@@ -62,6 +62,15 @@ enum LuaTable {
         return lua_rawget(L, t)
     }
 
+    /// Sets t[name] = binding for each of `functions`; t at `index`.
+    static func setFunctions(_ L: LuaState, _ index: Int32, _ functions: [LuaFunction]) {
+        let t = lua_absindex(L, index)
+        for f in functions {
+            nsrun_lua_pushbinding(L, f.fn, f.name)
+            setField(L, t, f.name)
+        }
+    }
+
     /// Pushes the globals table.
     static func pushGlobals(_ L: LuaState) {
         lua_rawgeti(L, nsrun_lua_registryindex(), lua_Integer(LUA_RIDX_GLOBALS))

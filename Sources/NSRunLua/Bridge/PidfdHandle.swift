@@ -70,11 +70,7 @@ enum PidfdHandle {
             LuaFunction("signal", ProcessModule.pidfdSignal),
             LuaFunction("wait", ProcessModule.wait),
         ]
-        for method in methods {
-            let name = method.name, fn = method.fn
-            nsrun_lua_pushbinding(L, fn, name)
-            LuaTable.setField(L, -2, name)
-        }
+        LuaTable.setFunctions(L, -1, methods)
         LuaTable.setField(L, -2, "__index")
         nsrun_lua_pop(L, 1)
     }

@@ -279,11 +279,7 @@ enum CgroupModule {
         nsrun_lua_pushbinding(L, index, "__index")
         LuaTable.setField(L, -2, "__index")
         lua_createtable(L, 0, Int32(methods.count))
-        for method in methods {
-            let name = method.name, fn = method.fn
-            nsrun_lua_pushbinding(L, fn, name)
-            LuaTable.setField(L, -2, name)
-        }
+        LuaTable.setFunctions(L, -1, methods)
         LuaTable.setField(L, -2, "methods")
         nsrun_lua_pop(L, 1)
 

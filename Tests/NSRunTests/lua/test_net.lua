@@ -12,8 +12,13 @@ local NSRUN = arg and arg[-1] or "nsrun"
 local IFF_UP = 1
 
 local PING = os.execute("command -v ping >/dev/null 2>&1") and "ping" or "busybox ping"
+-- A few tries: a veth's carrier comes up asynchronously after ifup, and
+-- under load the first packet can go before it does.
 local function ping(addr)
-  return os.execute(PING .. " -c1 -W1 " .. addr .. " >/dev/null 2>&1") == true
+  for _ = 1, 5 do
+    if os.execute(PING .. " -c1 -W1 " .. addr .. " >/dev/null 2>&1") == true then return true end
+  end
+  return false
 end
 
 local function sh_quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
@@ -202,7 +207,12 @@ end)
 
 T.test("veth's peer namespace: a pidfd handle, an integer pidfd, a /proc/PID/ns/net fd", function()
   local h = holder(function()
-    T.eq(interfaces(), "h1 i1 lo n1", "the three peers arrived")
+    -- Bounded wait: once in a full parallel run the peers were not seen at
+    -- the first look (not reproduced since); the namespace ids say more if
+    -- it happens again.
+    local deadline = ns.clock() + 3
+    while interfaces() ~= "h1 i1 lo n1" and ns.clock() < deadline do ns.sleep(0.02) end
+    T.eq(interfaces(), "h1 i1 lo n1", "the three peers arrived (holder net ns " .. tostring(ns.ns_ids().net) .. ")")
     return 0
   end)
   local _, c = assert(clone(CLONE_NEWNET, function()

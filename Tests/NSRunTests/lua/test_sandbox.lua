@@ -280,7 +280,7 @@ end)
 T.test("network: only lo by default; a veth to the host with addresses on request", function()
   T.eq(sandbox.run(sh([[test "$(ls /sys/class/net 2>/dev/null || ip -o link | wc -l)" != "" && ip -o link | grep -c ": " | grep -qx 1 && ip -o link | grep -q "lo:.*UP"]])).code, 0)
   -- busybox ping needs a raw socket: the sandbox keeps CAP_NET_RAW for it.
-  local r = sandbox.run(sh("ip -o addr | grep -q '169.254.79.2/30' && ping -c1 -W2 169.254.79.1 >/dev/null", { capabilities = { "net_raw" },
+  local r = sandbox.run(sh("ip -o addr | grep -q '169.254.79.2/30' && for i in 1 2 3 4 5; do ping -c1 -W1 169.254.79.1 >/dev/null && exit 0; done; exit 1", { capabilities = { "net_raw" },
     network = { veth = { host = "nsrun-sbx0", sandbox = "eth0", host_address = "169.254.79.1/30", sandbox_address = "169.254.79.2/30" } } }))
   T.eq(r.code, 0, tostring(r.error))
   -- The host end goes with the sandbox's namespace, which the kernel
@@ -382,6 +382,19 @@ T.test("under --dry-run, a returned result exits 0", function()
       ("return require('nsrun.sandbox').run{argv = {'/bin/true'}, rootfs = %q}"):format(ROOT) })
   end))
   T.eq(select(3, ns.wait(pidfd)), 0)
+end)
+
+T.test("mounts: dir and symlink entries", function()
+  local r = sandbox.run(sh([[test -d /tmp/made/deep && test "$(readlink /tmp/link)" = /tmp/made]], {
+    mounts = { { proc = "/proc" }, { dev = "/dev" }, { tmpfs = "/tmp" }, { dir = "/tmp/made/deep" }, { symlink = "/tmp/made", to = "/tmp/link" } } }))
+  T.eq(r.code, 0, tostring(r.error))
+end)
+
+T.test("new_session: the sandbox is a session of its own (led by its pid 1)", function()
+  -- Field 6 of /proc/self/stat is the session id, in the sandbox's pid namespace.
+  T.eq(sandbox.run(sh([[set -- $(cat /proc/self/stat); test "$6" = 1]])).code, 0)
+  -- Without it the session is the caller's, whose leader is outside the namespace (0).
+  T.eq(sandbox.run(sh([[set -- $(cat /proc/self/stat); test "$6" = 0]], { new_session = false })).code, 0)
 end)
 
 os.exit(T.done())
