@@ -15,6 +15,21 @@
  *
  *   Usage: floor [N]   run N sandboxes one after another (default 1), so a
  *                      throughput comparison can amortise process start-up.
+ *
+ *   Set G (floor --set g [N]) is set A plus the net, user and cgroup
+ *   namespaces, with the user namespace's maps written, as
+ *   benchmarks/set_g.lua does it:
+ *     pipe2(O_CLOEXEC)
+ *     clone3(CLONE_PIDFD|CLONE_NEWUSER|CLONE_NEWPID|CLONE_NEWNS|CLONE_NEWUTS|
+ *            CLONE_NEWIPC|CLONE_NEWNET|CLONE_NEWCGROUP, SIGCHLD, no stack)
+ *     child:  close the write end, read(1) until the parent has written the
+ *             maps, then the same mounts and execve as set A
+ *     parent: close the read end; write "0 UID 1" to /proc/PID/uid_map and
+ *             "0 GID 1" to /proc/PID/gid_map (UID/GID the caller's own: root
+ *             maps 0 inside to 0 outside); a caller that is not root writes
+ *             "deny" to /proc/PID/setgroups first, as the kernel requires;
+ *             write one byte to the pipe, close it, waitid P_PIDFD.
+ *   `floor --set a [N]` is the same as `floor [N]`.
  *   Output: nothing on success (exit 0). On failure: a perror-style message
  *   on stderr naming the failing step, and a non-zero exit status.
  *
@@ -23,6 +38,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,6 +59,12 @@
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD 0x00001000
 #endif
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
+
+#define SET_A_FLAGS (CLONE_PIDFD | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC)
+#define SET_G_FLAGS (SET_A_FLAGS | CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWCGROUP)
 
 /* Our own copy of clone3's argument block (version 0, 64 bytes), so the
  * program builds with older kernel headers too. */
@@ -58,13 +80,31 @@ struct clone_args_v0 {
 };
 
 static char *const true_argv[] = {"true", NULL};
+/* Set G's maps, made once in main: "0 UID 1" and "0 GID 1". */
+static uid_t uid;
+static char uid_map[32], gid_map[32];
 extern char **environ;
 
 /* The child has its own copy of memory (fork semantics), so perror is safe;
  * it ends with _exit so nothing buffered in the parent is flushed twice.
  * Distinct statuses tell which step failed even if stderr is lost. */
-static void child(void)
+static void child(int gate)
 {
+    if (gate >= 0) {
+        /* Set G: wait until the parent has written the maps (one byte, or
+         * end of file if the parent gave up). */
+        char c;
+        ssize_t r;
+        do
+            r = read(gate, &c, 1);
+        while (r < 0 && errno == EINTR);
+        if (r != 1) {
+            if (r < 0)
+                perror("floor: child: read gate");
+            _exit(124);
+        }
+        close(gate);
+    }
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
         perror("floor: child: mount / rec-private");
         _exit(125);
@@ -78,22 +118,79 @@ static void child(void)
     _exit(127);
 }
 
-static int one_sandbox(void)
+/* One write(2) of a whole map (the kernel takes a map in one write only). */
+static int write_proc(long pid, const char *file, const char *text)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/%s", pid, file);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) {
+        fprintf(stderr, "floor: open %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    size_t len = strlen(text);
+    ssize_t w = write(fd, text, len);
+    if (w != (ssize_t)len) {
+        fprintf(stderr, "floor: write %s: %s\n", path, w < 0 ? strerror(errno) : "short write");
+        close(fd);
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+static int one_sandbox(int set_g)
 {
     int pidfd = -1;
+    int gate[2] = {-1, -1};
+    if (set_g && pipe2(gate, O_CLOEXEC) != 0) {
+        perror("floor: pipe2");
+        return -1;
+    }
     struct clone_args_v0 args;
     memset(&args, 0, sizeof args);
-    args.flags = CLONE_PIDFD | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
+    args.flags = set_g ? SET_G_FLAGS : SET_A_FLAGS;
     args.pidfd = (uint64_t)(uintptr_t)&pidfd;
     args.exit_signal = SIGCHLD;
 
     long pid = syscall(SYS_clone3, &args, sizeof args);
     if (pid < 0) {
         perror("floor: clone3");
+        if (set_g) {
+            close(gate[0]);
+            close(gate[1]);
+        }
         return -1;
     }
-    if (pid == 0)
-        child(); /* never returns */
+    if (pid == 0) {
+        if (set_g)
+            close(gate[1]);
+        child(set_g ? gate[0] : -1); /* never returns */
+    }
+
+    if (set_g) {
+        close(gate[0]);
+        int failed = 0;
+        if (uid != 0 && write_proc(pid, "setgroups", "deny") != 0)
+            failed = 1;
+        if (!failed && write_proc(pid, "uid_map", uid_map) != 0)
+            failed = 1;
+        if (!failed && write_proc(pid, "gid_map", gid_map) != 0)
+            failed = 1;
+        /* On failure, closing the pipe unblocks the child with end of file
+         * and it exits 124; it is still reaped below. */
+        if (!failed && write(gate[1], "x", 1) != 1) {
+            perror("floor: write gate");
+            failed = 1;
+        }
+        close(gate[1]);
+        if (failed) {
+            siginfo_t ignored;
+            waitid((idtype_t)P_PIDFD, (id_t)pidfd, &ignored, WEXITED);
+            close(pidfd);
+            return -1;
+        }
+    }
 
     siginfo_t info;
     memset(&info, 0, sizeof info);
@@ -115,24 +212,42 @@ static int one_sandbox(void)
     return 0;
 }
 
+static void usage(void)
+{
+    fprintf(stderr, "usage: floor [--set a|g] [N]\n");
+}
+
 int main(int argc, char **argv)
 {
     long n = 1;
-    if (argc > 2) {
-        fprintf(stderr, "usage: floor [N]\n");
+    int set_g = 0;
+    int i = 1;
+    if (argc > 1 && strcmp(argv[1], "--set") == 0) {
+        if (argc < 3 || (strcmp(argv[2], "a") != 0 && strcmp(argv[2], "g") != 0)) {
+            usage();
+            return 2;
+        }
+        set_g = argv[2][0] == 'g';
+        i = 3;
+    }
+    if (argc > i + 1) {
+        usage();
         return 2;
     }
-    if (argc == 2) {
+    if (argc == i + 1) {
         char *end;
         errno = 0;
-        n = strtol(argv[1], &end, 10);
-        if (errno != 0 || *end != '\0' || end == argv[1] || n < 1) {
-            fprintf(stderr, "floor: bad count '%s' (want an integer >= 1)\n", argv[1]);
+        n = strtol(argv[i], &end, 10);
+        if (errno != 0 || *end != '\0' || end == argv[i] || n < 1) {
+            fprintf(stderr, "floor: bad count '%s' (want an integer >= 1)\n", argv[i]);
             return 2;
         }
     }
-    for (long i = 0; i < n; i++)
-        if (one_sandbox() != 0)
+    uid = getuid();
+    snprintf(uid_map, sizeof uid_map, "0 %u 1", (unsigned)uid);
+    snprintf(gid_map, sizeof gid_map, "0 %u 1", (unsigned)getgid());
+    for (long k = 0; k < n; k++)
+        if (one_sandbox(set_g) != 0)
             return 1;
     return 0;
 }
