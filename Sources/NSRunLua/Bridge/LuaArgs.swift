@@ -106,7 +106,7 @@ enum LuaArgs {
         lua_pushnil(L)
         while lua_next(L, i) != 0 {
             defer { nsrun_lua_pop(L, 1) }
-            if nsrun_lua_isinteger(L, -2) != 0, case let k = Int64(lua_tointegerx(L, -2, nil)), 1...n ~= k {
+            if nsrun_lua_isinteger(L, -2) != 0, case let k = Int64(lua_tointegerx(L, -2, nil)), k >= 1, k <= n {
                 let entry = try stringValue(L, -1, arg: i, field: "env[\(k)]")
                 guard let eq = entry.firstIndex(of: "="), eq != entry.startIndex else {
                     throw .argument(i, "'env[\(k)]': expected \"NAME=value\", got \"\(entry)\"")

@@ -53,10 +53,12 @@ enum PidfdHandle {
         nsrun_lua_pushbinding(L, { L in PidfdHandle.close(L) }, "__close")
         LuaTable.setField(L, -2, "__close")
         nsrun_lua_pushbinding(L, { L in
-            if let b = PidfdHandle.box(L, 1) {
+            binding(L) { L throws(LuaRaise) in
+                // As Lua's own handles: called on something else, it raises.
+                guard let b = PidfdHandle.box(L, 1) else { throw LuaArgs.expected(L, 1, "pidfd") }
                 pushString(L, b.pointee.fd >= 0 ? "pidfd \(b.pointee.fd) (pid \(b.pointee.pid))" : "pidfd (closed, pid \(b.pointee.pid))")
-            } else { lua_pushnil(L) }
-            return 1
+                return 1
+            }
         }, "__tostring")
         LuaTable.setField(L, -2, "__tostring")
         nsrun_lua_newtable(L)

@@ -103,7 +103,7 @@ enum CapabilitiesModule {
         lua_pushnil(L)
         while lua_next(L, i) != 0 {
             nsrun_lua_pop(L, 1)
-            guard nsrun_lua_isinteger(L, -1) != 0, case let k = Int64(lua_tointegerx(L, -1, nil)), 1...n ~= k else {
+            guard nsrun_lua_isinteger(L, -1) != 0, case let k = Int64(lua_tointegerx(L, -1, nil)), k >= 1, k <= n else {
                 nsrun_lua_pop(L, 1)
                 throw .argument(arg, "'\(what)' must be a list of capability names")
             }

@@ -138,7 +138,7 @@ private struct PolicyReader {
         while lua_next(L, t) != 0 {
             nsrun_lua_pop(L, 1)
             keys += 1
-            guard nsrun_lua_isinteger(L, -1) != 0, case let k = Int64(lua_tointegerx(L, -1, nil)), 1...n ~= k else {
+            guard nsrun_lua_isinteger(L, -1) != 0, case let k = Int64(lua_tointegerx(L, -1, nil)), k >= 1, k <= n else {
                 let shown = describeKey(-1)
                 nsrun_lua_pop(L, 1)
                 throw fail(path, "a list takes keys 1..\(n), got \(shown)")

@@ -171,4 +171,20 @@ T.test("output written before a clone appears once", function()
   os.remove(out)
 end)
 
+T.test("a table with no element 1 is refused, not a crash (found by the fuzzer)", function()
+  -- Each of these once trapped nsrun (SIGILL) on a Swift range 1...0.
+  for _, chunk in ipairs({
+    'ns.drop_capabilities({[2]="chown"})',
+    'ns.seccomp_explain({deny={[2]="mkdir"}})',
+    'ns.exec({"x"}, {[2]="A=b"})',
+  }) do
+    local _, pidfd = assert(clone(0, function()
+      ns.execve("/proc/self/exe", { "nsrun", "-e", "pcall(function() " .. chunk .. " end)" })
+    end))
+    local _, how, code = ns.wait(pidfd)
+    T.eq(how, "exit", chunk); T.eq(code, 0, chunk)
+  end
+  T.raises("pidfd expected, got number", getmetatable(select(2, clone(0, function() end))).__tostring, 5)
+end)
+
 os.exit(T.done())
