@@ -206,13 +206,14 @@ T.test("veth without a namespace puts both ends here", function()
 end)
 
 T.test("veth's peer namespace: a pidfd handle, an integer pidfd, a /proc/PID/ns/net fd", function()
+  -- A veth pair dies with either end: the creator's namespace is torn down
+  -- (asynchronously) when it exits, taking the holder's ends with it. So the
+  -- creator stays until the holder has looked (found under parallel load).
+  local checked = fifo()
   local h = holder(function()
-    -- Bounded wait: once in a full parallel run the peers were not seen at
-    -- the first look (not reproduced since); the namespace ids say more if
-    -- it happens again.
-    local deadline = ns.clock() + 3
-    while interfaces() ~= "h1 i1 lo n1" and ns.clock() < deadline do ns.sleep(0.02) end
-    T.eq(interfaces(), "h1 i1 lo n1", "the three peers arrived (holder net ns " .. tostring(ns.ns_ids().net) .. ")")
+    local seen = interfaces()
+    post(checked, "checked")
+    T.eq(seen, "h1 i1 lo n1", "the three peers arrived")
     return 0
   end)
   local _, c = assert(clone(CLONE_NEWNET, function()
@@ -225,10 +226,12 @@ T.test("veth's peer namespace: a pidfd handle, an integer pidfd, a /proc/PID/ns/
       T.eq(interfaces(), "h0 i0 lo n0")
     end)
     post(h.gate, ok and "go" or "fail")
+    if ok then await(checked) end
     if not ok then error(err, 0) end
     return 0
   end))
   finish(c, h)
+  os.remove(checked)
 end)
 
 T.test("veth failures are nil, message, errno", function()
@@ -296,8 +299,13 @@ end)
 
 T.test("veth through /proc/PID/ns/net when the kernel lacks PIDFD_GET_NET_NAMESPACE", function()
   if not os.execute("command -v strace >/dev/null 2>&1") then T.skip("strace is not installed") end
+  -- The creator stays until the holder has looked (its namespace's teardown
+  -- would take the pair with it).
+  local checked = fifo()
   local h = holder(function()
-    T.eq(interfaces(), "f1 lo", "the peer arrived")
+    local seen = interfaces()
+    post(checked, "checked")
+    T.eq(seen, "f1 lo", "the peer arrived")
     return 0
   end)
   local log = os.tmpname()
@@ -309,10 +317,12 @@ T.test("veth through /proc/PID/ns/net when the kernel lacks PIDFD_GET_NET_NAMESP
         :format(log, sh_quote(NSRUN), sh_quote(script))))
     end)
     post(h.gate, ok and "go" or "fail")
+    if ok then await(checked) end
     if not ok then error(err, 0) end
     return 0
   end))
   finish(c, h)
+  os.remove(checked)
   local trace = T.read(log)
   os.remove(log)
   assert(trace:find("ENOTTY", 1, true), "the ioctl was refused:\n" .. trace)
