@@ -180,3 +180,9 @@ import CLibCap
         }
     }
 }
+
+/// Found by libFuzzer: Unicode case mapping turned a Kelvin sign into a "k".
+@Test func capabilityNamesAreASCII() {
+    #expect(Capabilities.number(named: "\u{212A}ill") == nil)
+    #expect(Capabilities.number(named: "KILL") != nil)
+}

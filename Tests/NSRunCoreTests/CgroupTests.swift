@@ -193,3 +193,12 @@ import Glibc
         #expect(Cgroup.parentDirectory(of: "/x") == "/")
     }
 }
+
+/// Found by libFuzzer: checks on Characters missed a "/" or "\n" inside a
+/// grapheme cluster, and a short mountinfo line was read past its end.
+@Test func cgroupNamesAreCheckedAsBytesAndShortLinesSkipped() {
+    #expect(CgroupValues.nameRefusal("../\u{301}x") != nil)
+    #expect(CgroupValues.nameRefusal("2opp\r\n") != nil)
+    #expect(CgroupValues.keyRefusal("a/\u{301}") != nil)
+    #expect(CgroupHierarchy.mounts(mountinfo: "1 2 0:1 / /sys/fs/cgroup rw - cgroup2 \n").isEmpty)
+}

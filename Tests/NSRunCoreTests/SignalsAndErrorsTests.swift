@@ -14,6 +14,10 @@ func signalNames(name: String, number: Int32) {
     #expect(Signals.number(named: "SIGRTMIN+2") == rtmin + 2)
     #expect(Signals.number(named: "RTMAX-1") == rtmax - 1)
     #expect(Signals.number(named: "RTMIN+99") == nil)
+    // Found by libFuzzer: these trapped on Int32 overflow.
+    #expect(Signals.number(named: "RTMIN+2147483647") == nil)
+    #expect(Signals.number(named: "RTMAX--2147483648") == nil)
+    #expect(Signals.number(named: "\u{17F}igterm") == nil, "ſ is not s")
     #expect(Signals.number(named: "NOPE") == nil)
     #expect(Signals.number(named: "15") == nil)
     #expect(Signals.number(named: "") == nil)

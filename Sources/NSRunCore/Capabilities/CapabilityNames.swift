@@ -42,6 +42,8 @@ public enum Capabilities {
     /// `"CAP_NET_BIND_SERVICE"` or any mix of case; nil for a name nsrun
     /// does not know (including `"cap_41"`-style numbers and `""`).
     public static func number(named name: String) -> Int? {
+        // ASCII only: Unicode case mapping would make "\u{212A}ill" (a Kelvin sign) "kill".
+        guard name.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
         var lower = name.lowercased()
         if lower.hasPrefix("cap_") { lower.removeFirst(4) }
         return index[lower]

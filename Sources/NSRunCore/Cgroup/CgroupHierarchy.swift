@@ -64,7 +64,8 @@ public struct CgroupHierarchy: Equatable, Sendable {
         var out: [Mount] = []
         for line in mountinfo.split(separator: "\n", omittingEmptySubsequences: true) {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard let dash = fields.firstIndex(of: "-"), dash >= 6, fields.count >= dash + 3 else { continue }
+            // dash + 3 (the super options) is read below: four fields after the dash.
+            guard let dash = fields.firstIndex(of: "-"), dash >= 6, fields.count >= dash + 4 else { continue }
             let fstype = String(fields[dash + 1])
             let mountPoint = unescape(fields[4])
             // A later mount on the same point hides the earlier one.

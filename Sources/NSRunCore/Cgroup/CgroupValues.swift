@@ -21,9 +21,11 @@ public enum CgroupValues {
     static func componentRefusal(_ s: String, what: String) -> String? {
         if s.isEmpty { return "\(what) is empty" }
         if s.utf8.contains(0) { return "\(what) contains a NUL byte" }
-        if s.contains("/") { return "\(what) '\(s)' must be a single path component (no '/')" }
+        // Bytes, not Characters: "/" followed by a combining mark, or "\r\n",
+        // is one Character that contains() would not match.
+        if s.utf8.contains(UInt8(ascii: "/")) { return "\(what) '\(s)' must be a single path component (no '/')" }
         if s == "." || s == ".." { return "\(what) '\(s)' is not allowed" }
-        if s.contains("\n") { return "\(what) contains a newline" }
+        if s.utf8.contains(UInt8(ascii: "\n")) { return "\(what) contains a newline" }
         if s.utf8.count > 255 { return "\(what) is longer than 255 bytes" }
         return nil
     }

@@ -22,6 +22,8 @@ public enum Signals {
     /// The number for a name: with or without "SIG", any case; "RTMIN+n" and
     /// "RTMAX-n" as kill(1) spells them. nil for an unknown name.
     public static func number(named raw: String) -> Int32? {
+        // ASCII only: Unicode case mapping would make "ſigterm" a SIGTERM.
+        guard raw.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
         var name = raw.uppercased()
         if name.hasPrefix("SIG") { name.removeFirst(3) }
         if let hit = all.first(where: { $0.name == name }) { return hit.number }
@@ -30,8 +32,9 @@ public enum Signals {
         let rtmin = Int32(__libc_current_sigrtmin()), rtmax = Int32(__libc_current_sigrtmax())
         if name == "RTMIN" { return rtmin }
         if name == "RTMAX" { return rtmax }
-        if name.hasPrefix("RTMIN+"), let n = Int32(name.dropFirst(6)), rtmin + n <= rtmax, n >= 0 { return rtmin + n }
-        if name.hasPrefix("RTMAX-"), let n = Int32(name.dropFirst(6)), rtmax - n >= rtmin, n >= 0 { return rtmax - n }
+        // n is bounded before any arithmetic: "RTMIN+2147483647" must not overflow.
+        if name.hasPrefix("RTMIN+"), let n = Int32(name.dropFirst(6)), n >= 0, n <= rtmax - rtmin { return rtmin + n }
+        if name.hasPrefix("RTMAX-"), let n = Int32(name.dropFirst(6)), n >= 0, n <= rtmax - rtmin { return rtmax - n }
         return nil
     }
 

@@ -177,6 +177,7 @@ T.test("a table with no element 1 is refused, not a crash (found by the fuzzer)"
     'ns.drop_capabilities({[2]="chown"})',
     'ns.seccomp_explain({deny={[2]="mkdir"}})',
     'ns.exec({"x"}, {[2]="A=b"})',
+    'ns.kill(ns.getpid(), "RTMIN+2147483647")',  -- found by libFuzzer: Int32 overflow
   }) do
     local _, pidfd = assert(clone(0, function()
       ns.execve("/proc/self/exe", { "nsrun", "-e", "pcall(function() " .. chunk .. " end)" })
