@@ -7,7 +7,7 @@
 import PackageDescription
 
 // nsrun as a Lua module (`require "nsrun"` from a stock lua5.4;
-// docs/lua-module.md): a shared library, declared only when
+// README, "nsrun as a Lua module"): a shared library, declared only when
 // NSRUN_LUA_MODULE=1, as scripts/build-module sets it. In every other build
 // it is absent, because `swift build -c release -Xswiftc -static-executable`
 // (the shipped nsrun) passes -static to every link, and a shared library

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// nsrun as a Lua module (docs/lua-module.md): the stock lua5.4 loads
+/// nsrun as a Lua module (README, "nsrun as a Lua module"): the stock lua5.4 loads
 /// nsrun.so, built by scripts/build-module, with `require "nsrun"`.
 /// Everything runs in lua5.4 subprocesses, never in the test runner.
 enum LuaModuleBuild {

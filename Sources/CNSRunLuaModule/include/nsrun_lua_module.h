@@ -1,6 +1,6 @@
 /* The entry points of the nsrun Lua module (the nsrun-lua product, built as
  * nsrun.so by scripts/build-module): what a stock lua5.4 calls for
- * `require "nsrun"` and `require "nsrun.sandbox"`. docs/lua-module.md. */
+ * `require "nsrun"` and `require "nsrun.sandbox"`. README, "nsrun as a Lua module". */
 #ifndef NSRUN_LUA_MODULE_H
 #define NSRUN_LUA_MODULE_H
 

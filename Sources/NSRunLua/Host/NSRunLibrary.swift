@@ -4,7 +4,7 @@ import CNSRunLua
 /// The `ns` table, built on any lua_State: the nsrun host's own (LuaHost,
 /// with globals) and a foreign interpreter's, through the nsrun-lua module's
 /// `luaopen_nsrun` (without globals: a library does not write its host's
-/// globals). docs/lua-module.md.
+/// globals). README, "nsrun as a Lua module".
 public enum NSRunLibrary {
     /// Builds `ns` from `LuaHost.modules` and leaves it on top of the stack.
     /// Records it as package.loaded.nsrun (so `require "nsrun"` returns it,

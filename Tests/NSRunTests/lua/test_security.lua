@@ -2,7 +2,7 @@
 -- isolation and faults. Each check proves one fact and, where it can, runs the
 -- same attack against a deliberately weakened recipe and asserts that it then
 -- succeeds, so the test proves the protection is what stops it.
--- Facts already proven elsewhere are not repeated here: docs/security.md maps
+-- Facts already proven elsewhere are not repeated here: the README's "Security model" maps
 -- every promise to its test, in this file and in the other suites.
 --
 -- Bounded and safe under parallel load: every wait has a deadline, every race
