@@ -3,23 +3,10 @@ local T = require "testing"
 local sandbox = require "nsrun.sandbox"
 local E = ns.errno
 
-local HERE = arg[0]:match("^(.*)/[^/]*$") or "."
-local ROOT = os.getenv("NSRUN_ROOTFS") or (HERE .. "/../../../.build/rootfs")
-do
-  local f = io.open(ROOT .. "/bin/busybox")
-  if f then f:close() else assert(os.execute(("%q %q >/dev/null 2>&1"):format(HERE .. "/../../../scripts/mkrootfs", ROOT))) end
-end
-local f = io.popen("cd " .. ROOT .. " && pwd"); ROOT = f:read("l"); f:close()
+local ROOT = T.rootfs()
 
 -- A busybox sandbox running `script` with the default namespaces.
-local function sh(script, extra)
-  local spec = {
-    argv = { "/bin/sh", "-c", script }, rootfs = ROOT, env = { PATH = "/bin:/sbin:/usr/bin" },
-    mounts = { { proc = "/proc" }, { dev = "/dev" }, { tmpfs = "/tmp" } },
-  }
-  for k, v in pairs(extra or {}) do spec[k] = v end
-  return spec
-end
+local function sh(script, extra) return T.busybox_spec(ROOT, script, extra) end
 
 -- Runs another nsrun with `chunk`; returns pid, pidfd, and the read end of its stdout.
 local function nsrun_child(chunk)
@@ -33,15 +20,7 @@ local function nsrun_child(chunk)
   return pid, pidfd, r
 end
 
-local function read_all(fd)
-  local out = {}
-  while true do
-    local s = ns.read(fd, 4096)
-    if not s or s == "" then break end
-    out[#out + 1] = s
-  end
-  return table.concat(out)
-end
+local read_all = T.read_all
 
 T.test("with init = false a sandbox runs its program as pid 1 with a fresh /proc and its own hostname", function()
   -- /proc lists the shell (1), and the ls and the subshell of the test itself.

@@ -13,19 +13,13 @@ local T = require "testing"
 local sandbox = require "nsrun.sandbox"
 local E = ns.errno
 
-local HERE = arg[0]:match("^(.*)/[^/]*$") or "."
-local ROOT = os.getenv("NSRUN_ROOTFS") or (HERE .. "/../../../.build/rootfs")
-do
-  local f = io.open(ROOT .. "/bin/busybox")
-  if f then f:close() else assert(os.execute(("%q %q >/dev/null 2>&1"):format(HERE .. "/../../../scripts/mkrootfs", ROOT))) end
-end
+local ROOT = T.rootfs()
 local function shell_out(cmd)
   local p = assert(io.popen(cmd))
   local s = p:read("a")
   local ok = p:close()
   return s, ok
 end
-ROOT = shell_out("cd " .. ROOT .. " && pwd"):match("[^\n]+")
 local NSRUN = arg[-1]
 local NSRUN_REAL = shell_out(("readlink -f %q"):format(NSRUN)):match("[^\n]+")
 local PYTHON = "/usr/bin/python3"
@@ -49,25 +43,10 @@ local function write_file(path, s)
   local f = assert(io.open(path, "w")); f:write(s); f:close()
 end
 
-local function read_all(fd)
-  local out = {}
-  while true do
-    local s = ns.read(fd, 4096)
-    if not s or s == "" then break end
-    out[#out + 1] = s
-  end
-  return table.concat(out)
-end
+local read_all = T.read_all
 
 -- A busybox sandbox running `script`, its stdout captured.
-local function sh(script, extra)
-  local spec = {
-    argv = { "/bin/sh", "-c", script }, rootfs = ROOT, env = { PATH = "/bin:/sbin:/usr/bin" },
-    mounts = { { proc = "/proc" }, { dev = "/dev" }, { tmpfs = "/tmp" } },
-  }
-  for k, v in pairs(extra or {}) do spec[k] = v end
-  return spec
-end
+local function sh(script, extra) return T.busybox_spec(ROOT, script, extra) end
 local function run_captured(spec)
   local r, w = assert(ns.pipe())
   spec.stdio = spec.stdio or {}

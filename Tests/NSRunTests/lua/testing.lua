@@ -61,6 +61,43 @@ function T.read(path)
   return s
 end
 
+--- The busybox rootfs the sandbox suites use, absolute: $NSRUN_ROOTFS, or
+--- .build/rootfs, built by scripts/mkrootfs when missing.
+function T.rootfs()
+  local here = arg[0]:match("^(.*)/[^/]*$") or "."
+  local root = os.getenv("NSRUN_ROOTFS") or (here .. "/../../../.build/rootfs")
+  local f = io.open(root .. "/bin/busybox")
+  if f then f:close() else
+    assert(os.execute(("%q %q >/dev/null 2>&1"):format(here .. "/../../../scripts/mkrootfs", root)))
+  end
+  local p = assert(io.popen("cd '" .. root .. "' && pwd"))
+  root = p:read("l")
+  p:close()
+  return root
+end
+
+--- A sandbox{} spec running `script` with busybox sh in `root`, with /proc,
+--- /dev and a tmpfs /tmp; `extra` keys override.
+function T.busybox_spec(root, script, extra)
+  local spec = {
+    argv = { "/bin/sh", "-c", script }, rootfs = root, env = { PATH = "/bin:/sbin:/usr/bin" },
+    mounts = { { proc = "/proc" }, { dev = "/dev" }, { tmpfs = "/tmp" } },
+  }
+  for k, v in pairs(extra or {}) do spec[k] = v end
+  return spec
+end
+
+--- Everything readable from `fd` until EOF.
+function T.read_all(fd)
+  local out = {}
+  while true do
+    local s = ns.read(fd, 4096)
+    if not s or s == "" then break end
+    out[#out + 1] = s
+  end
+  return table.concat(out)
+end
+
 function T.done()
   print(("%d passed, %d failed, %d skipped"):format(T.passed, T.failed, T.skipped))
   return T.failed == 0 and 0 or 1
