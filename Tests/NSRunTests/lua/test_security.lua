@@ -14,12 +14,7 @@ local sandbox = require "nsrun.sandbox"
 local E = ns.errno
 
 local ROOT = T.rootfs()
-local function shell_out(cmd)
-  local p = assert(io.popen(cmd))
-  local s = p:read("a")
-  local ok = p:close()
-  return s, ok
-end
+local shell_out = T.shell_out
 local NSRUN = arg[-1]
 local NSRUN_REAL = shell_out(("readlink -f %q"):format(NSRUN)):match("[^\n]+")
 local PYTHON = "/usr/bin/python3"

@@ -19,12 +19,7 @@ local sandbox = require "nsrun.sandbox"
 local E = ns.errno
 
 local ROOT = T.rootfs()
-local function shell_out(cmd)
-  local p = assert(io.popen(cmd))
-  local s = p:read("a")
-  local ok = p:close()
-  return s, ok
-end
+local shell_out = T.shell_out
 local NSRUN = arg[-1]
 local PYTHON = "/usr/bin/python3"
 

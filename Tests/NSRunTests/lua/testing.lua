@@ -87,6 +87,14 @@ function T.busybox_spec(root, script, extra)
   return spec
 end
 
+--- A shell command's whole output, and whether it succeeded.
+function T.shell_out(cmd)
+  local p = assert(io.popen(cmd))
+  local s = p:read("a")
+  local ok = p:close()
+  return s, ok
+end
+
 --- Everything readable from `fd` until EOF.
 function T.read_all(fd)
   local out = {}
