@@ -82,13 +82,8 @@ public enum ProcFile {
     }
 
     static func openBeneath(_ dirfd: Int32, _ relative: String, flags: Int32, operation: String, path: String) throws(SysError) -> Int32 {
-        var fd: Int32
-        var attempts = 0
-        repeat {
-            fd = nsrun_sys_openat2(dirfd, relative, UInt64(UInt32(bitPattern: flags)), 0, resolve)
-            attempts += 1
-            // EAGAIN: a concurrent rename raced the lookup; EINTR: a signal.
-        } while fd < 0 && (errno == EAGAIN || errno == EINTR) && attempts < 16
+        // EAGAIN (a rename or mount raced the lookup) and EINTR are retried there.
+        var fd = openat2Retrying(dirfd, relative, flags: UInt64(UInt32(bitPattern: flags)), resolve: resolve)
         if fd >= 0 { return fd }
         let err = errno
         switch err {

@@ -41,14 +41,9 @@ public func openMountTarget(_ target: MountTarget, operation: String) throws(Sys
         resolve |= LinuxABI.RESOLVE_IN_ROOT
     }
     defer { if rootFD >= 0 { close(rootFD) } }
-    // With RESOLVE_IN_ROOT the kernel answers EAGAIN when a rename raced the
-    // resolution (it cannot vouch for the result) and asks the caller to
-    // try again: a few times, then the EAGAIN is the answer.
-    var fd: Int32 = -1
-    for _ in 0..<16 {
-        fd = nsrun_sys_openat2(dirfd, target.path, flags, 0, resolve)
-        if fd >= 0 || errno != EAGAIN { break }
-    }
+    // EAGAIN (a rename or mount raced a `..` under RESOLVE_IN_ROOT) and
+    // EINTR are retried there, with a backoff.
+    let fd = openat2Retrying(dirfd, target.path, flags: flags, resolve: resolve)
     if fd < 0 { throw SysError.last(operation, target.description) }
     let owned = OwnedFD(fd)
     var st = stat()
