@@ -1,7 +1,8 @@
-/* The recipe library: Lua modules compiled into the binary (#embed), so
- * nothing is installed beside nsrun and nothing is read from disk. Each is
- * loaded only when a recipe first asks for it (`require "nsrun.sandbox"`, or
- * the first use of `ns.sandbox`): start-up pays for none of them. */
+/* The lazy `ns` table and the recipe library: Lua modules compiled into the
+ * binary (#embed), so nothing is installed beside nsrun and nothing is read
+ * from disk. Each is loaded only when a recipe first asks for it (`require
+ * "nsrun.sandbox"`, or the first use of `ns.sandbox`), and every other name
+ * of `ns` is made on its first read: start-up pays for none of them. */
 #include "nsrun_lua.h"
 
 #include <string.h>
@@ -56,14 +57,20 @@ static int load_library(lua_State *L)
     return 1;
 }
 
-/* ns.__index: the first read of ns.sandbox requires nsrun.sandbox and keeps
- * it in ns, so later reads are plain table hits. */
+/* The host's resolver and filler: one per process, the same for every state
+ * (the nsrun host's and, for the Lua module, any interpreter's). */
+static nsrun_ns_resolver ns_resolve;
+static nsrun_ns_filler ns_fill;
+
+/* ns.__index: the first read of a name makes it (ns.sandbox requires
+ * nsrun.sandbox) and keeps it in ns, so later reads are plain table hits. */
 static int ns_index(lua_State *L)
 {
-    const char *key = lua_tostring(L, 2);
+    const char *key;
 
-    if (lua_type(L, 2) != LUA_TSTRING || key == NULL)
+    if (lua_type(L, 2) != LUA_TSTRING)
         return 0;
+    key = lua_tostring(L, 2);
     for (size_t i = 0; i < NLIBRARIES; i++) {
         if (strcmp(libraries[i].field, key) == 0) {
             lua_getglobal(L, "require");
@@ -75,7 +82,32 @@ static int ns_index(lua_State *L)
             return 1;
         }
     }
-    return 0;
+    if (ns_resolve == NULL || !ns_resolve(L, key))
+        return 0;
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, 1);
+    return 1;
+}
+
+static int ns_next(lua_State *L)
+{
+    lua_settop(L, 2);
+    if (lua_next(L, 1))
+        return 2;
+    lua_pushnil(L);
+    return 1;
+}
+
+/* ns.__pairs: every name made first, then a raw traversal. */
+static int ns_pairs(lua_State *L)
+{
+    if (ns_fill != NULL)
+        ns_fill(L, 1);
+    lua_pushcfunction(L, ns_next);
+    lua_pushvalue(L, 1);
+    lua_pushnil(L);
+    return 3;
 }
 
 static int install(lua_State *L)
@@ -87,16 +119,20 @@ static int install(lua_State *L)
         lua_setfield(L, -2, libraries[i].name);
     }
     lua_pop(L, 1);
-    /* setmetatable(ns, {__index = ns_index}) */
-    lua_createtable(L, 0, 1);
+    /* setmetatable(ns, {__index = ns_index, __pairs = ns_pairs}) */
+    lua_createtable(L, 0, 2);
     lua_pushcfunction(L, ns_index);
     lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, ns_pairs);
+    lua_setfield(L, -2, "__pairs");
     lua_setmetatable(L, 1);
     return 0;
 }
 
-int nsrun_lua_install_libraries(lua_State *L, int ns)
+int nsrun_lua_install_libraries(lua_State *L, int ns, nsrun_ns_resolver resolve, nsrun_ns_filler fill)
 {
+    ns_resolve = resolve;
+    ns_fill = fill;
     ns = lua_absindex(L, ns);
     lua_pushcfunction(L, install);
     lua_pushvalue(L, ns);

@@ -293,7 +293,8 @@ int nsrun_lua_dry_call(lua_State *L, const char *name, int nargs)
     return 1;
 }
 
-/* A pidfd handle that refers to no process (fd -1): what a dry-run clone returns. */
+/* A pidfd handle that refers to no process (fd -1): what a dry-run clone
+ * returns. The metatable exists: LuaHost.setMode makes it for a dry run. */
 void nsrun_lua_push_fake_pidfd(lua_State *L, int pid)
 {
     int *box = lua_newuserdatauv(L, 2 * sizeof(int), 0);

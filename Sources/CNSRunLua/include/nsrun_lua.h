@@ -50,10 +50,19 @@ int nsrun_lua_traced(lua_State *L, nsrun_binding fn, const char *name);
 int nsrun_lua_dry_call(lua_State *L, const char *name, int nargs);
 void nsrun_lua_push_fake_pidfd(lua_State *L, int pid);
 
-/* The embedded recipe library (library.c): registers package.preload loaders
- * and makes `ns.sandbox` load lazily; `ns` is the table at index `ns`.
- * Runs under lua_pcall; returns its status. */
-int nsrun_lua_install_libraries(lua_State *L, int ns);
+/* How `ns` makes a name on its first read: push the value of `name` and
+ * return 1, or return 0 (nothing pushed) when there is no such name. */
+typedef int (*nsrun_ns_resolver)(lua_State *L, const char *name);
+/* Sets every name `ns` can make that the table at `ns` does not hold yet. */
+typedef void (*nsrun_ns_filler)(lua_State *L, int ns);
+
+/* Makes the table at index `ns` the lazy `ns` (library.c): a metatable whose
+ * __index makes a missing name with `resolve` (or, for `sandbox`, requires
+ * the embedded recipe library) and stores it with rawset, so every later
+ * read is a plain table hit; whose __pairs first makes every name with
+ * `fill`, so pairs(ns) sees them all. Also registers the package.preload
+ * loaders of the embedded modules. Runs under lua_pcall; returns its status. */
+int nsrun_lua_install_libraries(lua_State *L, int ns, nsrun_ns_resolver resolve, nsrun_ns_filler fill);
 /* The embedded source of module `name`, or NULL. */
 const char *_Nullable nsrun_lua_library_source(const char *name, size_t *len);
 

@@ -10,12 +10,12 @@ public enum OpenFlags {
     /// O_PATH (Swift's Glibc module does not import it).
     public static let path: Int32 = nsrun_sys_o_path()
 
-    public static let named: [(name: String, value: Int32)] = [
-        ("O_RDONLY", O_RDONLY), ("O_WRONLY", O_WRONLY), ("O_RDWR", O_RDWR),
-        ("O_CREAT", O_CREAT), ("O_EXCL", O_EXCL), ("O_TRUNC", O_TRUNC),
-        ("O_APPEND", O_APPEND), ("O_NONBLOCK", O_NONBLOCK),
-        ("O_DIRECTORY", O_DIRECTORY), ("O_NOFOLLOW", O_NOFOLLOW),
-        ("O_CLOEXEC", O_CLOEXEC), ("O_PATH", path),
+    public static let named: [NamedInt32] = [
+        .init("O_RDONLY", O_RDONLY), .init("O_WRONLY", O_WRONLY), .init("O_RDWR", O_RDWR),
+        .init("O_CREAT", O_CREAT), .init("O_EXCL", O_EXCL), .init("O_TRUNC", O_TRUNC),
+        .init("O_APPEND", O_APPEND), .init("O_NONBLOCK", O_NONBLOCK),
+        .init("O_DIRECTORY", O_DIRECTORY), .init("O_NOFOLLOW", O_NOFOLLOW),
+        .init("O_CLOEXEC", O_CLOEXEC), .init("O_PATH", path),
     ]
 
     /// Every bit of `named`.
@@ -44,3 +44,5 @@ public func openFile(_ path: String, flags: Int32, mode: mode_t) throws(SysError
     if fd < 0 { let e = errno; throw SysError(errno: e, operation: "open", object: path) }
     return fd
 }
+
+

@@ -4,18 +4,18 @@ import Glibc
 
 /// mount(2) flag names, as recipes pass them (`ns.MS_*`).
 public enum MountFlags {
-    public static let named: [(name: String, value: UInt)] = [
-        ("MS_RDONLY", 1), ("MS_NOSUID", 2), ("MS_NODEV", 4), ("MS_NOEXEC", 8),
-        ("MS_SYNCHRONOUS", 16), ("MS_REMOUNT", 32), ("MS_MANDLOCK", 64),
-        ("MS_DIRSYNC", 128), ("MS_NOSYMFOLLOW", 256), ("MS_NOATIME", 1024),
-        ("MS_NODIRATIME", 2048), ("MS_BIND", 4096), ("MS_MOVE", 8192),
-        ("MS_REC", 16384), ("MS_SILENT", 32768), ("MS_UNBINDABLE", 1 << 17),
-        ("MS_PRIVATE", 1 << 18), ("MS_SLAVE", 1 << 19), ("MS_SHARED", 1 << 20),
-        ("MS_RELATIME", 1 << 21), ("MS_STRICTATIME", 1 << 24), ("MS_LAZYTIME", 1 << 25),
+    public static let named: [NamedMountFlag] = [
+        .init("MS_RDONLY", 1), .init("MS_NOSUID", 2), .init("MS_NODEV", 4), .init("MS_NOEXEC", 8),
+        .init("MS_SYNCHRONOUS", 16), .init("MS_REMOUNT", 32), .init("MS_MANDLOCK", 64),
+        .init("MS_DIRSYNC", 128), .init("MS_NOSYMFOLLOW", 256), .init("MS_NOATIME", 1024),
+        .init("MS_NODIRATIME", 2048), .init("MS_BIND", 4096), .init("MS_MOVE", 8192),
+        .init("MS_REC", 16384), .init("MS_SILENT", 32768), .init("MS_UNBINDABLE", 1 << 17),
+        .init("MS_PRIVATE", 1 << 18), .init("MS_SLAVE", 1 << 19), .init("MS_SHARED", 1 << 20),
+        .init("MS_RELATIME", 1 << 21), .init("MS_STRICTATIME", 1 << 24), .init("MS_LAZYTIME", 1 << 25),
     ]
     /// umount2(2) flags.
-    public static let umountNamed: [(name: String, value: Int32)] = [
-        ("MNT_FORCE", 1), ("MNT_DETACH", 2), ("MNT_EXPIRE", 4), ("UMOUNT_NOFOLLOW", 8),
+    public static let umountNamed: [NamedInt32] = [
+        .init("MNT_FORCE", 1), .init("MNT_DETACH", 2), .init("MNT_EXPIRE", 4), .init("UMOUNT_NOFOLLOW", 8),
     ]
 }
 
@@ -32,3 +32,12 @@ public func mount(source: String?, target: String, fstype: String?, flags: UInt,
 public func umount(_ target: String, flags: Int32) throws(SysError) {
     if umount2(target, flags) < 0 { throw SysError.last("umount", target) }
 }
+
+/// A mount flag and its C name (a struct: see NamedCloneFlag).
+public struct NamedMountFlag: Sendable {
+    public let name: String
+    public let value: UInt
+    @inlinable public init(_ name: String, _ value: UInt) { self.name = name; self.value = value }
+}
+
+

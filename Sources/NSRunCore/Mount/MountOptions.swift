@@ -3,8 +3,8 @@
 public enum MountOptionNames {
     public static let table: [String: UInt] = {
         var t: [String: UInt] = [:]
-        for (name, value) in MountFlags.named {
-            t[String(name.dropFirst(3)).lowercased()] = value  // "MS_NOSUID" → "nosuid"
+        for f in MountFlags.named {
+            t[String(f.name.dropFirst(3)).lowercased()] = f.value  // "MS_NOSUID" → "nosuid"
         }
         let rec: UInt = 16384
         t["ro"] = 1; t["rw"] = 0; t["sync"] = 16

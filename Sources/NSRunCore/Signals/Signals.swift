@@ -5,15 +5,15 @@ import Glibc
 /// Signal names as kill(1) and recipes write them: "TERM", "SIGTERM", "term".
 public enum Signals {
     /// Standard signals, by name without the SIG prefix, in numeric order.
-    public static let all: [(name: String, number: Int32)] = [
-        ("HUP", SIGHUP), ("INT", SIGINT), ("QUIT", SIGQUIT), ("ILL", SIGILL),
-        ("TRAP", SIGTRAP), ("ABRT", SIGABRT), ("BUS", SIGBUS), ("FPE", SIGFPE),
-        ("KILL", SIGKILL), ("USR1", SIGUSR1), ("SEGV", SIGSEGV), ("USR2", SIGUSR2),
-        ("PIPE", SIGPIPE), ("ALRM", SIGALRM), ("TERM", SIGTERM), ("STKFLT", SIGSTKFLT),
-        ("CHLD", SIGCHLD), ("CONT", SIGCONT), ("STOP", SIGSTOP), ("TSTP", SIGTSTP),
-        ("TTIN", SIGTTIN), ("TTOU", SIGTTOU), ("URG", SIGURG), ("XCPU", SIGXCPU),
-        ("XFSZ", SIGXFSZ), ("VTALRM", SIGVTALRM), ("PROF", SIGPROF), ("WINCH", SIGWINCH),
-        ("IO", SIGIO), ("PWR", SIGPWR), ("SYS", SIGSYS),
+    public static let all: [NamedSignal] = [
+        .init("HUP", SIGHUP), .init("INT", SIGINT), .init("QUIT", SIGQUIT), .init("ILL", SIGILL),
+        .init("TRAP", SIGTRAP), .init("ABRT", SIGABRT), .init("BUS", SIGBUS), .init("FPE", SIGFPE),
+        .init("KILL", SIGKILL), .init("USR1", SIGUSR1), .init("SEGV", SIGSEGV), .init("USR2", SIGUSR2),
+        .init("PIPE", SIGPIPE), .init("ALRM", SIGALRM), .init("TERM", SIGTERM), .init("STKFLT", SIGSTKFLT),
+        .init("CHLD", SIGCHLD), .init("CONT", SIGCONT), .init("STOP", SIGSTOP), .init("TSTP", SIGTSTP),
+        .init("TTIN", SIGTTIN), .init("TTOU", SIGTTOU), .init("URG", SIGURG), .init("XCPU", SIGXCPU),
+        .init("XFSZ", SIGXFSZ), .init("VTALRM", SIGVTALRM), .init("PROF", SIGPROF), .init("WINCH", SIGWINCH),
+        .init("IO", SIGIO), .init("PWR", SIGPWR), .init("SYS", SIGSYS),
     ]
 
     /// Largest valid signal number (SIGRTMAX, 64 on Linux).
@@ -49,4 +49,11 @@ public enum Signals {
     public static func isValid(_ number: Int64, allowZero: Bool) -> Bool {
         (allowZero ? 0 : 1) <= number && number <= Int64(maximum)
     }
+}
+
+/// A signal number and its name without SIG (a struct: see NamedCloneFlag).
+public struct NamedSignal: Sendable {
+    public let name: String
+    public let number: Int32
+    @inlinable public init(_ name: String, _ number: Int32) { self.name = name; self.number = number }
 }

@@ -1,23 +1,27 @@
 import CLua
 import CNSRunLua
 
-/// One concern's bindings and constants, registered into the `ns` table.
+/// One concern's bindings and constants, published in the `ns` table.
 /// Each file under Modules/ defines one, named after what it holds.
+///
+/// Nothing here is built into `ns` at start-up except the `globals`: every
+/// other name is made on its first read (NSRunLibrary), so a recipe pays
+/// only for what it uses.
 /// @unchecked: the host is single-threaded (DESIGN.md 2.1); module tables are
-/// immutable after start-up and hold only C function pointers.
+/// immutable after start-up and hold only C function pointers and closures
+/// without captures.
 struct LuaModule: @unchecked Sendable {
-    /// Functions by name (sorted, as luaL_Reg tables are).
+    /// Functions by name.
     var functions: [LuaFunction] = []
     /// Integer constants by name, set as ns.NAME.
     var constants: [LuaConstant] = []
     /// Sub-tables of integer constants (ns.errno, ns.signals, ns.namespaces).
     var tables: [LuaConstantTable] = []
-    /// Names also published as globals (the mission's functions, CLONE_*).
-    /// An array, not a Set: hashing setup at start-up costs more than a few
-    /// linear scans.
+    /// Other values, made by a closure that pushes one (ns.cgroup).
+    var fields: [LuaField] = []
+    /// Names also published as globals (the mission's functions, CLONE_*),
+    /// and in `ns` at once.
     var globals: [String] = []
-    /// Extra setup with the `ns` table at the top of the stack (metatables).
-    var setup: ((LuaState) -> Void)? = nil
 }
 
 // Structs rather than tuples: a tuple type's metadata is built at run time
@@ -37,11 +41,20 @@ struct LuaConstant {
     init(_ name: String, _ value: Int64) { self.name = name; self.value = value }
 }
 
-/// A sub-table of constants (ns.errno).
+/// A sub-table of constants (ns.errno), its entries listed only when the
+/// table is first read.
 struct LuaConstantTable {
     let name: String
-    let entries: [LuaConstant]
-    init(_ name: String, _ entries: [LuaConstant]) { self.name = name; self.entries = entries }
+    let entries: () -> [LuaConstant]
+    init(_ name: String, _ entries: @escaping () -> [LuaConstant]) { self.name = name; self.entries = entries }
+}
+
+/// A value of `ns` made by `push` (which leaves exactly one value on the
+/// stack) when `name` is first read.
+struct LuaField {
+    let name: String
+    let push: (LuaState) -> Void
+    init(_ name: String, _ push: @escaping (LuaState) -> Void) { self.name = name; self.push = push }
 }
 
 /// Raw table helpers: no metamethods run, so nothing can raise from Swift.

@@ -20,6 +20,7 @@ enum PidfdHandle {
     static func push(_ L: LuaState, fd: Int32, pid: Int32) {
         let raw = lua_newuserdatauv(L, MemoryLayout<PidfdBox>.size, 0)!
         raw.bindMemory(to: PidfdBox.self, capacity: 1).initialize(to: PidfdBox(fd: fd, pid: pid))
+        ensureMetatable(L)
         luaL_setmetatable(L, metatable)
     }
 
@@ -45,9 +46,11 @@ enum PidfdHandle {
         return 0
     }
 
-    /// The metatable: methods fd, pid, close, signal, wait; __gc, __close, __tostring.
-    static func register(_ L: LuaState) {
-        luaL_newmetatable(L, metatable)
+    /// The metatable (methods fd, pid, close, signal, wait; __gc, __close,
+    /// __tostring), created in the registry by the first push; the stack is
+    /// unchanged.
+    static func ensureMetatable(_ L: LuaState) {
+        guard luaL_newmetatable(L, metatable) != 0 else { nsrun_lua_pop(L, 1); return }
         nsrun_lua_pushbinding(L, { L in PidfdHandle.close(L) }, "__gc")
         LuaTable.setField(L, -2, "__gc")
         nsrun_lua_pushbinding(L, { L in PidfdHandle.close(L) }, "__close")

@@ -11,7 +11,11 @@ import Glibc
 public final class LuaHost {
     public let L: LuaState
 
-    /// Every module, one per concern; the `ns` table is their union.
+    /// The modules that publish globals: built at start-up.
+    static let globalModules: [LuaModule] = [ConstantsModule.module, ProcessModule.module]
+
+    /// Every module, one per concern; the `ns` table is their union, each
+    /// name made on its first read (NSRunLibrary).
     static let modules: [LuaModule] = [
         ConstantsModule.module, ProcessModule.module, ExecModule.module,
         MountModule.module, IdentityModule.module, NamespaceModule.module,
@@ -112,6 +116,9 @@ public final class LuaHost {
 extension LuaHost {
     /// Turns --trace or --dry-run on for every `ns` call from now on.
     public func setMode(_ mode: ObserveMode) {
+        // A dry run's clone returns a fake pidfd made in C (observe.c) with
+        // the handle metatable, which is otherwise made by the first real pidfd.
+        if mode != .run { PidfdHandle.ensureMetatable(L) }
         switch mode {
         case .run: nsrun_lua_set_mode(Int32(NSRUN_MODE_RUN), nil)
         case .trace: nsrun_lua_set_mode(Int32(NSRUN_MODE_TRACE), FlagNames.format)

@@ -5,49 +5,41 @@ import CNSRunLua
 /// with globals) and a foreign interpreter's, through the nsrun-lua module's
 /// `luaopen_nsrun` (without globals: a library does not write its host's
 /// globals). README, "nsrun as a Lua module".
+///
+/// `ns` is lazy: at start-up it holds only `version` and, in the host, the
+/// names that are also globals. Any other name is made on its first read
+/// (a binding, a constant, a constant table such as ns.errno) by the
+/// table's __index and stored in it, so later reads are plain table hits;
+/// `pairs(ns)` makes every name first. A recipe pays for the ~20 names it
+/// uses, not the ~160 it could (start-up was 58% registration; callgrind).
 public enum NSRunLibrary {
-    /// Builds `ns` from `LuaHost.modules` and leaves it on top of the stack.
-    /// Records it as package.loaded.nsrun (so `require "nsrun"` returns it,
-    /// the recipe library's included) and installs the recipe library
-    /// (package.preload loaders, lazy `ns.sandbox`). With `globals`, also sets
-    /// the global `ns` and the mission's globals (`clone`, `raw_clone`,
-    /// `pidfd_signal`, `getpid`, `gettid`, CLONE_*), as nsrun does.
+    /// Builds `ns` and leaves it on top of the stack. Records it as
+    /// package.loaded.nsrun (so `require "nsrun"` returns it, the recipe
+    /// library's included) and installs the recipe library (package.preload
+    /// loaders, lazy `ns.sandbox`). With `globals`, also sets the global `ns`
+    /// and the mission's globals (`clone`, `raw_clone`, `pidfd_signal`,
+    /// `getpid`, `gettid`, CLONE_*), as nsrun does.
     ///
     /// Only raw accesses: nothing can raise but memory exhaustion.
     public static func push(_ L: LuaState, globals setGlobals: Bool) {
-        // At its final size: growing past 128 entries would rehash at start-up.
-        let size = LuaHost.modules.reduce(8) { $0 + $1.functions.count + $1.constants.count + $1.tables.count }
-        lua_createtable(L, 0, Int32(size))
+        lua_createtable(L, 0, 64)
         let ns = lua_gettop(L)
         LuaTable.pushGlobals(L)
         let globals = lua_gettop(L)
-        for m in LuaHost.modules {
-            for f in m.functions {
-                nsrun_lua_pushbinding(L, f.fn, f.name)
-                publish(L, f.name, ns: ns, globals: globals, global: setGlobals && m.globals.contains(f.name))
-            }
-            for c in m.constants {
-                lua_pushinteger(L, lua_Integer(c.value))
-                publish(L, c.name, ns: ns, globals: globals, global: setGlobals && m.globals.contains(c.name))
-            }
-            for t in m.tables {
-                lua_createtable(L, 0, Int32(t.entries.count))
-                for c in t.entries {
-                    lua_pushinteger(L, lua_Integer(c.value))
-                    LuaTable.setField(L, -2, c.name)
+        if setGlobals {
+            // Globals are made at once, in _G and in ns (ns.clone == clone).
+            for m in LuaHost.globalModules {
+                for name in m.globals where pushEntry(L, m, name) {
+                    lua_pushvalue(L, -1)
+                    LuaTable.setField(L, globals, name)
+                    LuaTable.setField(L, ns, name)
                 }
-                LuaTable.setField(L, ns, t.name)
-            }
-            if let setup = m.setup {
-                lua_pushvalue(L, ns)
-                setup(L)
-                lua_settop(L, globals)
             }
         }
         pushString(L, NSRunVersion.string)
         LuaTable.setField(L, ns, "version")
         // Only a memory error can fail here; the state is unusable then anyway.
-        if nsrun_lua_install_libraries(L, ns) != LUA_OK { lua_settop(L, ns) }
+        if nsrun_lua_install_libraries(L, ns, resolve, fill) != LUA_OK { lua_settop(L, ns) }
         if setGlobals {
             lua_pushvalue(L, ns)
             LuaTable.setField(L, globals, "ns")
@@ -66,11 +58,49 @@ public enum NSRunLibrary {
         return 1
     }
 
-    private static func publish(_ L: LuaState, _ name: String, ns: Int32, globals: Int32, global: Bool) {
-        if global {
-            lua_pushvalue(L, -1)
-            LuaTable.setField(L, globals, name)
+    /// ns.__index's resolver: pushes the value of `name` (1) or nothing (0).
+    static let resolve: nsrun_ns_resolver = { L, key in
+        let name = String(cString: key)
+        for m in LuaHost.modules where pushEntry(L, m, name) { return 1 }
+        return 0
+    }
+
+    /// ns.__pairs's filler: every name `ns` does not hold yet.
+    static let fill: nsrun_ns_filler = { L, ns in
+        for m in LuaHost.modules {
+            for name in m.functions.map(\.name) + m.constants.map(\.name) + m.tables.map(\.name) + m.fields.map(\.name) {
+                if LuaTable.getField(L, ns, name) == LUA_TNIL, pushEntry(L, m, name) {
+                    LuaTable.setField(L, ns, name)
+                }
+                nsrun_lua_pop(L, 1)
+            }
         }
-        LuaTable.setField(L, ns, name)
+    }
+
+    /// Pushes module `m`'s value for `name` and returns true, or pushes
+    /// nothing and returns false.
+    static func pushEntry(_ L: LuaState, _ m: LuaModule, _ name: String) -> Bool {
+        for f in m.functions where f.name == name {
+            nsrun_lua_pushbinding(L, f.fn, f.name)
+            return true
+        }
+        for c in m.constants where c.name == name {
+            lua_pushinteger(L, lua_Integer(c.value))
+            return true
+        }
+        for t in m.tables where t.name == name {
+            let entries = t.entries()
+            lua_createtable(L, 0, Int32(entries.count))
+            for c in entries {
+                lua_pushinteger(L, lua_Integer(c.value))
+                LuaTable.setField(L, -2, c.name)
+            }
+            return true
+        }
+        for f in m.fields where f.name == name {
+            f.push(L)
+            return true
+        }
+        return false
     }
 }

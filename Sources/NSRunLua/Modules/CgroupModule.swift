@@ -17,8 +17,7 @@ struct CgroupBox {
 /// __tostring. A removed handle raises "cgroup is removed" when used.
 enum CgroupModule {
     static let module = LuaModule(
-        functions: [],
-        setup: { L in CgroupModule.register(L) }
+        fields: [LuaField("cgroup") { L in CgroupModule.pushTable(L) }]
     )
 
     static let metatable = "nsrun.cgroup"
@@ -29,6 +28,7 @@ enum CgroupModule {
         let raw = lua_newuserdatauv(L, MemoryLayout<CgroupBox>.size, 0)!
         raw.bindMemory(to: CgroupBox.self, capacity: 1)
             .initialize(to: CgroupBox(object: Unmanaged.passRetained(cg).toOpaque()))
+        ensureMetatable(L)
         luaL_setmetatable(L, metatable)
     }
 
@@ -261,10 +261,19 @@ enum CgroupModule {
         return 1
     } }
 
-    /// Builds ns.cgroup (with `ns` at the top of the stack) and the handle
-    /// metatable.
-    static func register(_ L: LuaState) {
-        luaL_newmetatable(L, metatable)
+    /// Pushes a new ns.cgroup table, `{create = ...}`, and makes sure the
+    /// handle metatable exists (TypesTests reads its method names).
+    static func pushTable(_ L: LuaState) {
+        ensureMetatable(L)
+        lua_createtable(L, 0, 1)
+        nsrun_lua_pushbinding(L, create, "cgroup.create")
+        LuaTable.setField(L, -2, "create")
+    }
+
+    /// Creates the handle metatable in the registry on first use (a recipe
+    /// that never makes a cgroup never pays for it); the stack is unchanged.
+    static func ensureMetatable(_ L: LuaState) {
+        guard luaL_newmetatable(L, metatable) != 0 else { nsrun_lua_pop(L, 1); return }
         nsrun_lua_pushbinding(L, { L in CgroupModule.dispose(L, release: true) }, "__gc")
         LuaTable.setField(L, -2, "__gc")
         nsrun_lua_pushbinding(L, { L in CgroupModule.dispose(L, release: false) }, "__close")
@@ -282,11 +291,5 @@ enum CgroupModule {
         LuaTable.setFunctions(L, -1, methods)
         LuaTable.setField(L, -2, "methods")
         nsrun_lua_pop(L, 1)
-
-        // ns.cgroup = { create = ... }
-        lua_createtable(L, 0, 1)
-        nsrun_lua_pushbinding(L, create, "cgroup.create")
-        LuaTable.setField(L, -2, "create")
-        LuaTable.setField(L, -2, "cgroup")
     }
 }

@@ -12,8 +12,8 @@ enum ConstantsModule {
                LuaConstant("CLONE_ARGS_SIZE_VER2", Int64(CloneArgsSize.ver2))]
         m.globals = m.constants.map(\.name)
         m.tables = [
-            LuaConstantTable("errno", ErrnoNames.all.map { LuaConstant($0.name, Int64($0.value)) }),
-            LuaConstantTable("signals", Signals.all.map { LuaConstant("SIG" + $0.name, Int64($0.number)) }),
+            LuaConstantTable("errno") { ErrnoNames.all.map { LuaConstant($0.name, Int64($0.value)) } },
+            LuaConstantTable("signals") { Signals.all.map { LuaConstant("SIG" + $0.name, Int64($0.number)) } },
         ]
         return m
     }()

@@ -25,8 +25,7 @@ enum ProcessModule {
             LuaFunction("wait", wait),
         ],
         constants: [LuaConstant("P_PIDFD", Int64(P_PIDFD))],
-        globals: ["clone", "raw_clone", "pidfd_signal", "getpid", "gettid"],
-        setup: { L in PidfdHandle.register(L) }
+        globals: ["clone", "raw_clone", "pidfd_signal", "getpid", "gettid"]
     )
 
     /// Flags as an integer, or a table mirroring clone3's arguments
