@@ -179,7 +179,10 @@ ns.version = "nsrun 0.1.0 (Lua 5.4.x)"
 
 ---Creates a child that runs `fn(...)` in the namespaces `flags` asks for, then `_exit`s
 ---(an integer result is the status, true/nothing 0, false 1, an error 1).
----With `CLONE_VM|CLONE_VFORK` the second argument is an argv (searched in PATH) and an optional env.
+---With `CLONE_VM|CLONE_VFORK` the child shares the caller's memory (vfork): the second argument is
+---either an argv (searched in PATH) and an optional env, or `fn`, run on a stack of its own while the
+---caller waits for its exec or exit; the Lua values it changes are the caller's, and it must never wait
+---for the caller.
 ---Raises for refused flags (CLONE_VM without CLONE_VFORK, CLONE_THREAD, ...). Returns `nil, message, errno` when the kernel refuses.
 ---@param flags integer|nsrun.CloneArgs
 ---@param fn fun(...: any): integer|boolean|nil

@@ -1,7 +1,9 @@
-/* The one clone path whose child shares the caller's memory
- * (CLONE_VM|CLONE_VFORK). It must be C: the child runs on a stack of its own
- * while the parent's frames stay live, so it may touch nothing but the
- * arguments prepared for it, then exec or _exit. */
+/* The clone paths whose child shares the caller's memory
+ * (CLONE_VM|CLONE_VFORK). They must be C: the child runs on a stack of its
+ * own while the parent's frames stay live. nsrun_sys_clone_vm_exec's child
+ * touches nothing but the arguments prepared for it, then execs;
+ * nsrun_sys_clone_vm_call's child runs a function (a Lua child) and then
+ * execs or _exits. */
 #define _GNU_SOURCE 1
 #include "nsrun_sys.h"
 
@@ -77,6 +79,87 @@ pid_t nsrun_sys_clone_vm_exec(unsigned long flags, int exit_signal,
     saved = errno;
     /* CLONE_VFORK: the child has exec'd or exited; its stack is free. */
     munmap(map, len);
+    errno = saved;
+    return pid;
+}
+
+/* A Lua child's C stack: Lua's C-call limit (200 nested calls) times the
+ * larger Swift binding frames. Reserved, not committed: a child touches a few
+ * pages of it. */
+#define NSRUN_VM_CALL_STACK_SIZE (8 * 1024 * 1024)
+
+/* The reserved stack, kept for the next call: its touched pages are then
+ * already there, and a set-A child costs no stack faults. `vm_call_busy` is
+ * set while a child runs on it; a child that clones again gets a fresh one. */
+static char *vm_call_stack;
+static size_t vm_call_len;
+static int vm_call_busy;
+
+struct vm_call_args {
+    int (*fn)(void *);
+    void *arg;
+};
+
+static int vm_call_child(void *p)
+{
+    struct vm_call_args *a = p;
+
+    /* _exit, never exit: no atexit handlers run in a process that shares
+     * the caller's memory. */
+    _exit(a->fn(a->arg));
+}
+
+static char *vm_stack(size_t *len)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    char *map;
+    int saved;
+
+    *len = NSRUN_VM_CALL_STACK_SIZE + (size_t)page;
+    map = mmap(NULL, *len, PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
+    if (map == MAP_FAILED)
+        return NULL;
+    if (mprotect(map, (size_t)page, PROT_NONE) < 0) {
+        saved = errno;
+        munmap(map, *len);
+        errno = saved;
+        return NULL;
+    }
+    return map;
+}
+
+pid_t nsrun_sys_clone_vm_call(unsigned long flags, int exit_signal,
+                              int (*fn)(void *), void *arg, int *pidfd)
+{
+    struct vm_call_args args = { .fn = fn, .arg = arg };
+    char *map;
+    size_t len;
+    int own = vm_call_busy, saved;
+    pid_t pid;
+
+    *pidfd = -1;
+    if (own || vm_call_stack == NULL) {
+        map = vm_stack(&len);
+        if (map == NULL)
+            return -1;
+        if (!own) {
+            vm_call_stack = map;
+            vm_call_len = len;
+        }
+    } else {
+        map = vm_call_stack;
+        len = vm_call_len;
+    }
+    vm_call_busy = 1;
+    pid = clone(vm_call_child, map + len,
+                (int)(flags | CLONE_PIDFD | (unsigned long)exit_signal),
+                &args, pidfd);
+    saved = errno;
+    /* CLONE_VFORK: the child has exec'd or exited; the stack is free again. */
+    vm_call_busy = own;
+    if (own)
+        munmap(map, len);
     errno = saved;
     return pid;
 }

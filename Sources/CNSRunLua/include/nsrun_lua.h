@@ -87,6 +87,7 @@ int nsrun_lua_install_io_cloexec(lua_State *L);
 static inline void nsrun_lua_pop(lua_State *L, int n) { lua_pop(L, n); }
 static inline void nsrun_lua_gc_stop(lua_State *L) { lua_gc(L, LUA_GCSTOP); }
 static inline void nsrun_lua_gc_restart(lua_State *L) { lua_gc(L, LUA_GCRESTART); }
+static inline int nsrun_lua_gc_isrunning(lua_State *L) { return lua_gc(L, LUA_GCISRUNNING); }
 static inline void nsrun_lua_newtable(lua_State *L) { lua_newtable(L); }
 static inline int nsrun_lua_registryindex(void) { return LUA_REGISTRYINDEX; }
 static inline int nsrun_lua_upvalueindex(int i) { return lua_upvalueindex(i); }

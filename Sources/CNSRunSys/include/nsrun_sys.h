@@ -64,6 +64,21 @@ pid_t nsrun_sys_clone_vm_exec(unsigned long flags, int exit_signal,
                               char *_Nullable const *_Nonnull envp,
                               int at_flags, int *pidfd, int *exec_errno);
 
+/* vfork semantics with a function: clone(2) with `flags` (which hold
+ * CLONE_VM|CLONE_VFORK) | CLONE_PIDFD | exit_signal; the child runs
+ * `fn(arg)` on a stack of its own (guard page below it; reserved once and
+ * reused by later calls, a fresh one when called from such a child) and
+ * then _exit()s with fn's result, unless it exec'd first. The child shares
+ * the caller's memory, file-descriptor table excepted, and the caller is
+ * suspended until the child has exec'd or exited; fn may therefore change
+ * the caller's memory but must leave it consistent, and must never wait for
+ * the caller (deadlock). On return: the child's pid (>0) and *pidfd set;
+ * -1 and errno if the clone failed (nothing to reap). Legacy clone(), as
+ * nsrun_sys_clone_vm_exec: callers refuse the flags that need clone3. */
+pid_t nsrun_sys_clone_vm_call(unsigned long flags, int exit_signal,
+                              int (*_Nonnull fn)(void *_Nullable), void *_Nullable arg,
+                              int *pidfd);
+
 /* Raw getpid(2)/gettid(2): right after a raw clone glibc's caches may be
  * stale (glibc < 2.25 cached the pid), so the child asks the kernel. */
 pid_t nsrun_sys_getpid(void);

@@ -40,3 +40,34 @@ public func cloneVMExec(_ request: CloneRequest, dirfd: Int32 = AT_FDCWD, path: 
     }
     return ClonedChild(pid: pid, pidfd: pidfd)
 }
+
+/// Clones a child with vfork semantics (CLONE_VM|CLONE_VFORK) that runs
+/// `fn(context)` on a stack of its own and `_exit`s with its result, unless
+/// it execs first. Returns, in the parent, once the child has exec'd or
+/// exited.
+///
+/// - The child shares the caller's memory (not its fd table): what `fn`
+///   changes, the caller sees. No page is copied, so a child that sets up
+///   and execs costs no copy-on-write faults; that is the point.
+/// - `fn` must leave memory consistent (it runs while the caller is
+///   suspended in this call, holding no lock) and must never wait for the
+///   caller: the caller is suspended until the exec or exit, so that would
+///   deadlock. What the child allocates and still holds when it execs is
+///   never freed.
+/// - `fn` is a C function with a context pointer, not a Swift closure: the
+///   child never returns to release what it retained, so a closure's
+///   reference count would stay raised in the caller's memory.
+/// - Flags: as cloneVMExec (CLONE_VM and CLONE_VFORK required; the
+///   clone3-only flags refused, this is glibc's clone()).
+/// - Errors: `.usage` for refused flags, `.system` with the clone's errno.
+public func cloneVMCall(_ request: CloneRequest, _ fn: @convention(c) (UnsafeMutableRawPointer?) -> Int32,
+                        _ context: UnsafeMutableRawPointer?) throws(CloneError) -> ClonedChild {
+    if let why = request.refusal(for: .callback) { throw .usage(UsageError(why)) }
+    guard request.flags.isSuperset(of: [.vm, .vfork]) else { throw .usage(UsageError("cloneVMCall needs CLONE_VM|CLONE_VFORK")) }
+    if request.cgroupFD != nil { throw .usage(UsageError("CLONE_INTO_CGROUP needs clone3; the CLONE_VM|CLONE_VFORK path uses the legacy clone")) }
+    var pidfd: Int32 = -1
+    nsrun_sys_flush_stdio()
+    let pid = nsrun_sys_clone_vm_call(UInt(request.flags.rawValue), request.effectiveExitSignal, fn, context, &pidfd)
+    if pid < 0 { throw .system(SysError.last("clone", request.flags.union(.pidfd).description).hinted(.namespaces(request.flags))) }
+    return ClonedChild(pid: pid, pidfd: pidfd)
+}

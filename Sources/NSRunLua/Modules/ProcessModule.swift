@@ -99,14 +99,19 @@ enum ProcessModule {
     }
 
     /// clone(flags, fn, ...) → pid, pidfd. The child runs fn(...) and _exits;
-    /// with CLONE_VM|CLONE_VFORK: clone(flags, argv [, env]), an exec on a
-    /// stack of its own (the child shares memory and may run no Lua).
+    /// with CLONE_VM|CLONE_VFORK it shares the caller's memory: either
+    /// clone(flags, argv [, env]), an exec on a stack of its own, or
+    /// clone(flags, fn, ...), fn run in a Lua thread of its own while the
+    /// caller waits for its exec or exit (vfork semantics).
     static let clone: nsrun_binding = { L in binding(L) { L throws(LuaRaise) in
         let req = try request(L, 1)
         if let why = req.refusal(for: .callback) { throw .argument(1, why) }
+        if req.flags.contains(.vm) && lua_type(L, 2) == LUA_TFUNCTION {
+            return try vforkChild(L, req)
+        }
         if req.flags.contains(.vm) {
             guard lua_type(L, 2) == LUA_TTABLE else {
-                throw .argument(2, "a CLONE_VM|CLONE_VFORK child shares memory and may only exec: pass an argv table, got \(LuaArgs.typeName(L, 2))")
+                throw .argument(2, "a CLONE_VM|CLONE_VFORK child takes a function or an argv table, got \(LuaArgs.typeName(L, 2))")
             }
             let argv = try LuaArgs.stringList(L, 2, minimum: 1, what: "argv")
             let env = LuaArgs.isNoneOrNil(L, 3) ? currentEnvironment() : try LuaArgs.environment(L, 3)
@@ -124,11 +129,50 @@ enum ProcessModule {
         } catch { return try refused(error, arg: 1, L) }
     } }
 
+    /// clone(CLONE_VM|CLONE_VFORK|..., fn, ...): fn(...) runs in the child
+    /// on a Lua thread of its own, so the caller's Lua stack and call frames
+    /// are never touched, while the caller is suspended. The collector is
+    /// stopped meanwhile: a finalizer run in the child (a pidfd's __gc, a
+    /// cgroup's removal) would act in the child and be lost to the caller.
+    static func vforkChild(_ L: LuaState, _ req: CloneRequest) throws(LuaRaise) -> Int32 {
+        let nargs = lua_gettop(L) - 2
+        guard let thread = lua_newthread(L) else { throw .message("clone: cannot create a Lua thread") }
+        // [flags, fn, args..., thread] → [flags, thread, fn, args...]; fn and
+        // its arguments then move to the thread's stack.
+        lua_rotate(L, 2, 1)
+        lua_xmove(L, thread, nargs + 1)
+        let collecting = nsrun_lua_gc_isrunning(L) != 0
+        nsrun_lua_gc_stop(L)
+        defer { if collecting { nsrun_lua_gc_restart(L) } }
+        let call = UnsafeMutablePointer<VforkCall>.allocate(capacity: 1)
+        call.initialize(to: VforkCall(thread: thread, nargs: nargs))
+        defer { call.deallocate() }
+        do throws(CloneError) {
+            let child = try cloneVMCall(req, vforkEntry, UnsafeMutableRawPointer(call))
+            lua_settop(L, 1)
+            return pushChild(L, child)
+        } catch { return try refused(error, arg: 1, L) }
+    }
+
+    /// The vfork child's entry: runs the thread's function.
+    static let vforkEntry: @convention(c) (UnsafeMutableRawPointer?) -> Int32 = { raw in
+        let call = raw!.assumingMemoryBound(to: VforkCall.self).pointee
+        return runChild(call.thread, nargs: call.nargs, dropFlags: false)
+    }
+
+    /// What a vfork child needs, passed by pointer: no Swift object, no
+    /// reference count the child could leave raised.
+    struct VforkCall {
+        let thread: LuaState
+        let nargs: Int32
+    }
+
     /// In the child: fn(...) under a traceback handler; its result becomes the
     /// exit status (integer 0–255 → itself, true/nil → 0, false → 1; a raised
-    /// error → message and traceback on stderr, status 1).
-    static func runChild(_ L: LuaState, nargs: Int32) -> Int32 {
-        nsrun_lua_remove(L, 1) // [flags, fn, args...] → [fn, args...]
+    /// error → message and traceback on stderr, status 1). The stack holds
+    /// [flags, fn, args...] (dropFlags) or [fn, args...].
+    static func runChild(_ L: LuaState, nargs: Int32, dropFlags: Bool = true) -> Int32 {
+        if dropFlags { nsrun_lua_remove(L, 1) } // [flags, fn, args...] → [fn, args...]
         let status: Int32
         if nsrun_lua_pcall_traceback(L, nargs, 1) != LUA_OK {
             reportError(L, prefix: "nsrun: child \(rawGetpid()): ")

@@ -89,7 +89,7 @@ T.test("clone misuse raises and names the argument", function()
   T.raises("unknown clone argument 'flag'", clone, { flag = 0 }, f)
   T.raises("'exit_signal': unknown signal name 'NOPE'", clone, { exit_signal = "NOPE" }, f)
   T.raises("'exit_signal': signal 99 out of range", clone, { exit_signal = 99 }, f)
-  T.raises("may only exec: pass an argv table, got function", clone, CLONE_VM | CLONE_VFORK, f)
+  T.raises("a CLONE_VM|CLONE_VFORK child takes a function or an argv table, got number", clone, CLONE_VM | CLONE_VFORK, 42)
   T.raises("exit_signal cannot be combined with CLONE_PARENT", clone, { flags = CLONE_PARENT, exit_signal = "CHLD" }, f)
   T.raises("exit_signal cannot be combined with CLONE_PARENT", raw_clone, { flags = CLONE_PARENT, exit_signal = 17 })
 end)
@@ -151,6 +151,78 @@ T.test("CLONE_VM|CLONE_VFORK exec failure is nil, message, errno and leaves no c
   T.eq(msg, "execve " .. plain .. ": Permission denied", "message")
   os.remove(plain)
   T.raises("needs clone3", clone, CLONE_VM | CLONE_VFORK | CLONE_NEWTIME, { "/bin/true" })
+end)
+
+T.test("CLONE_VM|CLONE_VFORK with a function: vfork semantics, the child's changes are the parent's", function()
+  local seen = { before = getpid() }
+  local uts = ns.ns_ids(getpid()).uts
+  local pid, pidfd = assert(clone(CLONE_VM | CLONE_VFORK | CLONE_NEWUTS, function(a, b)
+    -- Shared memory: this table is the parent's.
+    seen.sum = a + b
+    seen.pid = getpid()
+    seen.uts = ns.ns_ids(getpid()).uts
+    assert(ns.sethostname("vforked"))
+    return 9
+  end, 40, 2))
+  -- clone returned only after the child exited (CLONE_VFORK).
+  T.eq(seen.sum, 42, "the parent sees what the child wrote")
+  T.eq(seen.pid, pid, "the child wrote its own pid")
+  T.eq(seen.before, getpid(), "the parent's pid")
+  T.eq(seen.uts ~= uts, true, "the child had its own uts namespace")
+  T.eq(ns.gethostname() ~= "vforked", true, "the parent's hostname is untouched")
+  local ok, how, code = ns.wait(pidfd)
+  T.eq(ok, nil); T.eq(how, "exit"); T.eq(code, 9)
+end)
+
+T.test("CLONE_VM|CLONE_VFORK with a function: exec, errors, nesting, and the parent's stack intact", function()
+  local r, w = assert(ns.pipe())
+  local _, pidfd = assert(clone(CLONE_VM | CLONE_VFORK, function()
+    -- The child's fd table is its own copy: closing and dup2ing here leave
+    -- the parent's as they are. The pipe is close-on-exec; fd 9 is not.
+    ns.close(r)
+    assert(ns.dup2(w, 9))
+    ns.execve("/bin/sh", { "sh", "-c", "echo execd >&9; exit 7" })
+    return 127
+  end))
+  ns.close(w)
+  T.eq(ns.read(r, 64), "execd\n")
+  ns.close(r)
+  T.eq(select(3, ns.wait(pidfd)), 7, "the exec'd program's status")
+  local _, p2 = assert(clone(CLONE_VM | CLONE_VFORK, function() error("vfork boom") end))
+  T.eq(select(3, ns.wait(p2)), 1, "a raised error is status 1")
+  local _, p3 = assert(clone(CLONE_VM | CLONE_VFORK, function()
+    local _, q = assert(clone(CLONE_VM | CLONE_VFORK, function() return 3 end))
+    return select(3, ns.wait(q)) + 10
+  end))
+  T.eq(select(3, ns.wait(p3)), 13, "a vfork child can vfork again, on a stack of its own")
+  -- Many in a row: the cached stack is reused and the caller's Lua stack is
+  -- as it was (locals and varargs of this function intact).
+  local marker = {}
+  for i = 1, 50 do
+    local _, p = assert(clone(CLONE_VM | CLONE_VFORK, function(n) return n % 256 end, i))
+    T.eq(select(3, ns.wait(p)), i)
+  end
+  T.eq(type(marker), "table")
+  T.raises("needs clone3", clone, CLONE_VM | CLONE_VFORK | CLONE_NEWTIME, function() end)
+end)
+
+T.test("CLONE_VM|CLONE_VFORK with a function: the collector does not run in the child", function()
+  -- A finalizer run in the child would act in the child (a pidfd closed in
+  -- its fd table only, a cgroup removed early) and be lost to the parent.
+  local finalized = {}
+  for _ = 1, 100 do
+    setmetatable({}, { __gc = function() finalized[#finalized + 1] = getpid() end })
+  end
+  local _, pidfd = assert(clone(CLONE_VM | CLONE_VFORK, function()
+    local t = {} -- luacheck: ignore 241
+    for i = 1, 200000 do t[i] = { i } end -- would run whole collection cycles
+    return 0
+  end))
+  assert(ns.wait(pidfd))
+  T.eq(#finalized, 0, "no finalizer ran in the child")
+  collectgarbage()
+  T.eq(#finalized, 100, "the parent's collector finalizes them")
+  T.eq(finalized[1], getpid(), "in the parent")
 end)
 
 T.test("ns._exit misuse raises", function()
