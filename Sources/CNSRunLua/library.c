@@ -14,13 +14,22 @@ static const char sandbox_lua[] = {
     , 0
 };
 
+/* The same chunk precompiled by scripts/build-library: loading it skips the
+ * parser, 1.75 ms of every process that uses sandbox{}. */
+static const char sandbox_luac[] = {
+#embed "lua/sandbox.luac"
+};
+
 static const struct {
     const char *name;      /* the module name for require */
     const char *field;     /* the ns field that loads it lazily */
     const char *source;
     size_t len;
+    const char *bytecode;  /* string.dump of source, or NULL */
+    size_t bytecode_len;
 } libraries[] = {
-    { "nsrun.sandbox", "sandbox", sandbox_lua, sizeof sandbox_lua - 1 },
+    { "nsrun.sandbox", "sandbox", sandbox_lua, sizeof sandbox_lua - 1,
+      sandbox_luac, sizeof sandbox_luac },
 };
 
 #define NLIBRARIES (sizeof libraries / sizeof libraries[0])
@@ -36,16 +45,41 @@ const char *nsrun_lua_library_source(const char *name, size_t *len)
     return NULL;
 }
 
+const char *nsrun_lua_library_bytecode(const char *name, size_t *len)
+{
+    for (size_t i = 0; i < NLIBRARIES; i++) {
+        if (strcmp(libraries[i].name, name) == 0 && libraries[i].bytecode != NULL) {
+            *len = libraries[i].bytecode_len;
+            return libraries[i].bytecode;
+        }
+    }
+    return NULL;
+}
+
 /* package.preload loader: loader(modname) → the module's value. */
 static int load_library(lua_State *L)
 {
     const char *name = luaL_checkstring(L, 1);
     size_t len;
     const char *source = nsrun_lua_library_source(name, &len);
+    const char *bytecode;
+    size_t bclen;
     char chunkname[64];
 
     if (source == NULL)
         return luaL_error(L, "no embedded library '%s'", name);
+    /* The bytecode first ("b": only a binary chunk); a Lua that cannot read
+     * it (another version or number format, a bad header) reports an error
+     * before anything runs, and the source is parsed instead. */
+    bytecode = nsrun_lua_library_bytecode(name, &bclen);
+    if (bytecode != NULL) {
+        if (luaL_loadbufferx(L, bytecode, bclen, name, "b") == LUA_OK) {
+            lua_pushstring(L, name);
+            lua_call(L, 1, 1);
+            return 1;
+        }
+        lua_pop(L, 1);
+    }
     /* "=nsrun.sandbox": errors and tracebacks name the module. */
     chunkname[0] = '=';
     strncpy(chunkname + 1, name, sizeof chunkname - 2);

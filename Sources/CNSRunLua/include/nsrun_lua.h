@@ -65,6 +65,8 @@ typedef void (*nsrun_ns_filler)(lua_State *L, int ns);
 int nsrun_lua_install_libraries(lua_State *L, int ns, nsrun_ns_resolver resolve, nsrun_ns_filler fill);
 /* The embedded source of module `name`, or NULL. */
 const char *_Nullable nsrun_lua_library_source(const char *name, size_t *len);
+/* Its precompiled form (string.dump, scripts/build-library), or NULL. */
+const char *_Nullable nsrun_lua_library_bytecode(const char *name, size_t *len);
 
 /* Runs the function at stack index -(nargs+1) with nargs arguments under
  * lua_pcall with a message handler that appends a traceback. Returns the

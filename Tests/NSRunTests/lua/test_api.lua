@@ -47,4 +47,18 @@ T.test("arg and ... are set as lua(1) sets them", function()
   T.eq(type(arg), "table"); assert(arg[0]:match("test_api%.lua$"), arg[0])
 end)
 
+T.test("the embedded bytecode of nsrun.sandbox is scripts/build-library's output for the source", function()
+  -- library.c loads sandbox.luac and parses sandbox.lua only when the
+  -- bytecode is refused; a stale .luac would run old code.
+  local dir = (arg[0]:match("^(.*)/[^/]*$") or ".") .. "/../../../Sources/CNSRunLua/lua/"
+  local source = T.read(dir .. "sandbox.lua")
+  local committed = T.read(dir .. "sandbox.luac")
+  local fresh = string.dump(assert(load(source, "=nsrun.sandbox", "t")))
+  T.eq(#committed, #fresh, "size of sandbox.luac: run scripts/build-library")
+  T.eq(committed == fresh, true, "sandbox.luac is current: run scripts/build-library")
+  -- And the loaded module is that chunk: its functions carry its chunk name.
+  local sandbox = require "nsrun.sandbox"
+  T.eq(debug.getinfo(sandbox.run, "S").source, "=nsrun.sandbox")
+end)
+
 os.exit(T.done())
