@@ -442,17 +442,21 @@ function M.plan(s)
   end
   if s.ns.mount then
     step(plan, "child", "mounts", "make_private", "/")
-    if root then
+    if root and not root:match("^/+$") then
       -- pivot_root needs the new root to be a mount point.
       step(plan, "child", "mounts", "bind", root, root, { rec = true })
     else
-      -- The host's root, read-only, as the new root: staged under a tmpfs
-      -- on /tmp (in this mount namespace only, as bwrap does), whose own
-      -- copy inside the new root is then taken away to show the host's /tmp.
+      -- The host's root as the new root (read-only unless rootfs = "/"
+      -- asked for it as it is, bwrap's --bind / /): staged under a tmpfs on
+      -- /tmp (in this mount namespace only, as bwrap does), because
+      -- pivot_root cannot make the current root the new one (EBUSY). The
+      -- tmpfs's own copy inside the new root is then taken away to show
+      -- the host's /tmp.
+      local ro = root == nil
       root = M.staging_root
       step(plan, "child", "mounts", "mount_tmpfs", "/tmp", { size = "64k", mode = tonumber("700", 8) })
       step(plan, "child", "mounts", "mkdir", root)
-      step(plan, "child", "mounts", "bind", "/", root, { rec = true, ro = true })
+      step(plan, "child", "mounts", "bind", "/", root, { rec = true, ro = ro })
       step(plan, "child", "mounts", "umount", root .. "/tmp", ns.MNT_DETACH)
     end
     for _, m in ipairs(s.mounts or {}) do

@@ -136,6 +136,18 @@ T.test("the host root read-only when no rootfs is given", function()
   T.eq(r.code, 0)
 end)
 
+T.test("rootfs = \"/\" is the host's root, writable, as bwrap's --bind / /", function()
+  -- pivot_root can not make the current root the new root (EBUSY): the
+  -- library stages it, as it does the read-only default.
+  local dir = os.tmpname(); os.remove(dir)
+  assert(ns.mkdir(dir))
+  local r = sandbox.run({ argv = { "/bin/sh", "-c", "touch " .. dir .. "/made-inside && test -d /etc" },
+                         env = { PATH = "/usr/bin:/bin" }, rootfs = "/", mounts = { { proc = "/proc" } } })
+  T.eq(r.status, "exit", tostring(r.error)); T.eq(r.code, 0)
+  T.eq(io.open(dir .. "/made-inside") ~= nil, true, "the write reached the host's file system")
+  os.execute("rm -rf '" .. dir .. "'")
+end)
+
 T.test("binds, ro binds and a user namespace with maps", function()
   local dir = os.tmpname(); os.remove(dir); assert(ns.mkdir(dir))
   io.open(dir .. "/data", "w"):write("payload"):close()
