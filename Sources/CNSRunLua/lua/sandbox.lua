@@ -675,7 +675,11 @@ end
 local function init_main(s, plan, sandbox, err_w, status_w)
   local sfd = assert(ns.signalfd(M.forwarded_signals))
   local chld = assert(ns.signalfd({ "CHLD" }))
-  local pid, pidfd, errno = clone(0, program_main, s, plan, sandbox, err_w)
+  -- vfork semantics: the program's process sets itself up in init's memory
+  -- instead of a copy of it (no page copied), and init, which has nothing
+  -- to do until then, waits for its exec. Nothing the program's steps wait
+  -- for comes from init.
+  local pid, pidfd, errno = clone(ns.CLONE_VM | ns.CLONE_VFORK, program_main, s, plan, sandbox, err_w)
   if not pid then
     report(err_w, "init", pidfd, errno)
     return M.setup_failure_status
