@@ -125,6 +125,11 @@ def main():
                      "<= 1.10×", lambda x: x <= 1.10))
     rows += [
         ("set G", set_g["nsrun"]["ratio"], "× C floor", "<= 1.10×", lambda x: x <= 1.10),
+    ]
+    if "nsrun_vfork" in set_g:
+        rows.append(("set G, vfork child (set_g_vfork.lua)", set_g["nsrun_vfork"]["ratio"], "× C floor",
+                     "<= 1.10×", lambda x: x <= 1.10))
+    rows += [
         ("sandbox.run vs primitives", paired(set_a, "sandbox.run", "nsrun"), "× set_a.lua",
          "<= 1.20×", lambda x: x <= 1.20),
         ("throughput", tput_ratio, "× C loop", ">= 0.90×", lambda x: x >= 0.90),
@@ -162,6 +167,8 @@ def main():
         if "bwrap" in set_a:
             bars.append(("set A\\nbwrap/floor", set_a["bwrap"]["ratio"], nan, 2))
         bars.append(("set G\\nnsrun/floor", set_g["nsrun"]["ratio"], 1.10, 0))
+        if "nsrun_vfork" in set_g:
+            bars.append(("set G\\nvfork/floor", set_g["nsrun_vfork"]["ratio"], 1.10, 0))
         if "bwrap" in set_g:
             bars.append(("set G\\nbwrap/floor", set_g["bwrap"]["ratio"], nan, 2))
         bars.append(("throughput\\nnsrun/C (higher=better)", tput_ratio, 0.90, 1))

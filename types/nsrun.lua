@@ -67,6 +67,9 @@
 ---@field flags integer CLONE_* bits
 ---@field exit_signal? nsrun.Signal signal the parent gets when the child ends (default SIGCHLD; 0 for none)
 ---@field cgroup? integer|nsrun.Cgroup|{fd: integer} a cgroup2 directory fd (CLONE_INTO_CGROUP)
+---@field uid_map? nsrun.IdMap clone only, with CLONE_NEWUSER: written by the parent before fn runs
+---@field gid_map? nsrun.IdMap clone only, with CLONE_NEWUSER: written by the parent before fn runs
+---@field setgroups? "deny"|"allow" clone only: "deny" is written to /proc/PID/setgroups before the maps
 
 ---`{root = dir}`: resolve the target inside `dir` (openat2 RESOLVE_IN_ROOT).
 ---@class nsrun.RootOption

@@ -8,6 +8,7 @@
 #include "nsrun_sys.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -157,6 +158,110 @@ pid_t nsrun_sys_clone_vm_call(unsigned long flags, int exit_signal,
                 &args, pidfd);
     saved = errno;
     /* CLONE_VFORK: the child has exec'd or exited; the stack is free again. */
+    vm_call_busy = own;
+    if (own)
+        munmap(map, len);
+    errno = saved;
+    return pid;
+}
+
+struct vm_sync_args {
+    int (*fn)(void *);
+    void *arg;
+    int go_r, go_w, done_r;
+};
+
+static int vm_sync_child(void *p)
+{
+    struct vm_sync_args *a = p;
+    char c = 0;
+    ssize_t n;
+
+    /* This fd table is the child's own copy: closing here leaves the
+     * parent's ends open. done's write end stays, close-on-exec: the
+     * parent reads EOF when this process has exec'd or exited. */
+    close(a->go_w);
+    close(a->done_r);
+    do
+        n = read(a->go_r, &c, 1);
+    while (n < 0 && errno == EINTR);
+    /* EOF: the parent gave up (it kills us too) or died. */
+    if (n != 1 || c != 'g')
+        _exit(1);
+    close(a->go_r);
+    _exit(a->fn(a->arg));
+}
+
+pid_t nsrun_sys_clone_vm_call_sync(unsigned long flags, int exit_signal,
+                                   int (*fn)(void *), void *arg, int *pidfd,
+                                   int (*step)(pid_t, void *), void *step_arg,
+                                   int *step_failed)
+{
+    struct vm_sync_args args = { .fn = fn, .arg = arg };
+    int go[2], done[2];
+    char *map;
+    size_t len;
+    int own = vm_call_busy, saved;
+    pid_t pid;
+    char c;
+
+    *pidfd = -1;
+    *step_failed = 0;
+    if (pipe2(go, O_CLOEXEC) < 0)
+        return -1;
+    if (pipe2(done, O_CLOEXEC) < 0) {
+        saved = errno;
+        close(go[0]);
+        close(go[1]);
+        errno = saved;
+        return -1;
+    }
+    args.go_r = go[0];
+    args.go_w = go[1];
+    args.done_r = done[0];
+    if (own || vm_call_stack == NULL) {
+        map = vm_stack(&len);
+        if (map == NULL) {
+            saved = errno;
+            close(go[0]); close(go[1]); close(done[0]); close(done[1]);
+            errno = saved;
+            return -1;
+        }
+        if (!own) {
+            vm_call_stack = map;
+            vm_call_len = len;
+        }
+    } else {
+        map = vm_call_stack;
+        len = vm_call_len;
+    }
+    vm_call_busy = 1;
+    pid = clone(vm_sync_child, map + len,
+                (int)((flags & ~(unsigned long)CLONE_VFORK) | CLONE_PIDFD | (unsigned long)exit_signal),
+                &args, pidfd);
+    saved = errno;
+    close(go[0]);
+    close(done[1]);
+    if (pid > 0) {
+        /* The child is blocked in read() on go: it touches no memory of
+         * ours, so the step may allocate (malloc takes no lock in a process
+         * glibc thinks single-threaded; nothing else runs now). */
+        if (step(pid, step_arg) != 0) {
+            *step_failed = 1;
+            nsrun_sys_pidfd_send_signal(*pidfd, SIGKILL, 0);
+        } else {
+            c = 'g';
+            while (write(go[1], &c, 1) < 0 && errno == EINTR)
+                ;
+        }
+    }
+    close(go[1]);
+    /* As CLONE_VFORK would: return only when the child no longer runs in
+     * our memory (exec'd or exited: EOF on done). Nothing here allocates. */
+    if (pid > 0)
+        while (read(done[0], &c, 1) < 0 && errno == EINTR)
+            ;
+    close(done[0]);
     vm_call_busy = own;
     if (own)
         munmap(map, len);

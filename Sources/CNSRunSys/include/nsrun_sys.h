@@ -79,6 +79,20 @@ pid_t nsrun_sys_clone_vm_call(unsigned long flags, int exit_signal,
                               int (*_Nonnull fn)(void *_Nullable), void *_Nullable arg,
                               int *pidfd);
 
+/* nsrun_sys_clone_vm_call with a step in between: the child is cloned
+ * CLONE_VM without CLONE_VFORK (which would suspend the caller) and waits
+ * on a close-on-exec pipe; the caller runs `step(pid, step_arg)` (writing a
+ * new user namespace's maps), then releases the child, then waits until it
+ * has exec'd or exited (EOF on a second close-on-exec pipe), as CLONE_VFORK
+ * would. A nonzero step result: the child is sent SIGKILL before it runs
+ * `fn`, *step_failed is set, and the pid is still returned (the caller
+ * reaps it). The stack and flags rules are nsrun_sys_clone_vm_call's. */
+pid_t nsrun_sys_clone_vm_call_sync(unsigned long flags, int exit_signal,
+                                   int (*_Nonnull fn)(void *_Nullable), void *_Nullable arg,
+                                   int *pidfd,
+                                   int (*_Nonnull step)(pid_t, void *_Nullable), void *_Nullable step_arg,
+                                   int *step_failed);
+
 /* Raw getpid(2)/gettid(2): right after a raw clone glibc's caches may be
  * stale (glibc < 2.25 cached the pid), so the child asks the kernel. */
 pid_t nsrun_sys_getpid(void);

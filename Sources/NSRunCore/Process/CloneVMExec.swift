@@ -71,3 +71,49 @@ public func cloneVMCall(_ request: CloneRequest, _ fn: @convention(c) (UnsafeMut
     if pid < 0 { throw .system(SysError.last("clone", request.flags.union(.pidfd).description).hinted(.namespaces(request.flags))) }
     return ClonedChild(pid: pid, pidfd: pidfd)
 }
+
+/// `cloneVMCall` in a new user namespace whose maps the parent writes before
+/// `fn` runs. CLONE_VFORK would suspend the parent before it could write
+/// them, so the child is cloned CLONE_VM alone and waits on a pipe; the
+/// parent writes the maps, releases it, and returns only once it has exec'd
+/// or exited, as with CLONE_VFORK (`nsrun_sys_clone_vm_call_sync`).
+///
+/// - Flags: as `cloneVMCall`, plus CLONE_NEWUSER (UsageError otherwise).
+/// - A map the kernel refuses: the child is killed before running `fn` and
+///   reaped, its pidfd closed, and the write's error is thrown.
+public func cloneVMCall(_ request: CloneRequest, maps: UserNamespaceMaps,
+                        _ fn: @convention(c) (UnsafeMutableRawPointer?) -> Int32,
+                        _ context: UnsafeMutableRawPointer?) throws(CloneError) -> ClonedChild {
+    if let why = request.refusal(for: .callback) { throw .usage(UsageError(why)) }
+    guard request.flags.isSuperset(of: [.vm, .vfork]) else { throw .usage(UsageError("cloneVMCall needs CLONE_VM|CLONE_VFORK")) }
+    if request.cgroupFD != nil { throw .usage(UsageError("CLONE_INTO_CGROUP needs clone3; the CLONE_VM|CLONE_VFORK path uses the legacy clone")) }
+    guard request.flags.contains(.newUser) else { throw .usage(UsageError("uid_map, gid_map and setgroups need CLONE_NEWUSER")) }
+    // The step runs in the parent, with the child blocked: a plain Swift
+    // context is safe here (the child never touches it).
+    final class Step {
+        let maps: UserNamespaceMaps
+        var failure: SysError?
+        init(_ maps: UserNamespaceMaps) { self.maps = maps }
+    }
+    let step = Step(maps)
+    var pidfd: Int32 = -1, stepFailed: Int32 = 0
+    nsrun_sys_flush_stdio()
+    let pid = withExtendedLifetime(step) {
+        nsrun_sys_clone_vm_call_sync(UInt(request.flags.rawValue), request.effectiveExitSignal, fn, context, &pidfd, { pid, raw in
+            let step = Unmanaged<Step>.fromOpaque(raw!).takeUnretainedValue()
+            do throws(SysError) { try step.maps.write(pid: pid) } catch {
+                step.failure = error
+                return 1
+            }
+            return 0
+        }, Unmanaged.passUnretained(step).toOpaque(), &stepFailed)
+    }
+    if pid < 0 { throw .system(SysError.last("clone", request.flags.subtracting(.vfork).union(.pidfd).description).hinted(.namespaces(request.flags))) }
+    if stepFailed != 0 {
+        var code: Int32 = 0, status: Int32 = 0, reaped: pid_t = 0
+        _ = nsrun_sys_waitid_pidfd(pidfd, WEXITED, &code, &status, &reaped)
+        close(pidfd)
+        throw .system(step.failure ?? SysError(errno: EPERM, operation: "clone", object: "user namespace maps"))
+    }
+    return ClonedChild(pid: pid, pidfd: pidfd)
+}

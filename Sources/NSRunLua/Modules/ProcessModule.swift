@@ -29,13 +29,23 @@ enum ProcessModule {
     )
 
     /// Flags as an integer, or a table mirroring clone3's arguments
-    /// `{flags=, cgroup=, exit_signal=}`.
+    /// `{flags=, cgroup=, exit_signal=}` (raw_clone: no maps).
     static func request(_ L: LuaState, _ i: Int32) throws(LuaRaise) -> CloneRequest {
+        let (req, maps) = try cloneArguments(L, i)
+        if maps != nil { throw .argument(i, "uid_map, gid_map and setgroups are clone's (the child waits for them), not raw_clone's") }
+        return req
+    }
+
+    /// clone's first argument: `request`'s, plus `uid_map`, `gid_map` and
+    /// `setgroups = "deny"|"allow"`, written by the parent before the child
+    /// runs (CLONE_NEWUSER required).
+    static func cloneArguments(_ L: LuaState, _ i: Int32) throws(LuaRaise) -> (CloneRequest, UserNamespaceMaps?) {
         switch lua_type(L, i) {
         case LUA_TNUMBER:
-            return CloneRequest(flags: CloneFlags(rawValue: UInt64(bitPattern: try LuaArgs.integer(L, i))))
+            return (CloneRequest(flags: CloneFlags(rawValue: UInt64(bitPattern: try LuaArgs.integer(L, i)))), nil)
         case LUA_TTABLE:
             var req = CloneRequest(flags: [])
+            var maps: UserNamespaceMaps? = nil
             lua_pushnil(L)
             while lua_next(L, i) != 0 {
                 defer { nsrun_lua_pop(L, 1) }
@@ -48,13 +58,38 @@ enum ProcessModule {
                     req.cgroupFD = try cgroupFD(L, -1, arg: i)
                 case "exit_signal":
                     req.exitSignal = try exitSignal(L, -1, arg: i)
+                case "uid_map", "gid_map":
+                    let map = try idMapField(L, -1, arg: i, field: key)
+                    var m = maps ?? UserNamespaceMaps()
+                    if key == "uid_map" { m.uid = map } else { m.gid = map }
+                    maps = m
+                case "setgroups":
+                    let v = lua_type(L, -1) == LUA_TSTRING ? try LuaArgs.stringValue(L, -1, arg: i) : ""
+                    guard v == "deny" || v == "allow" else {
+                        throw .argument(i, "'setgroups': expected \"deny\" or \"allow\", got \(lua_type(L, -1) == LUA_TSTRING ? "'\(v)'" : LuaArgs.typeName(L, -1))")
+                    }
+                    var m = maps ?? UserNamespaceMaps()
+                    m.denySetgroups = v == "deny"
+                    maps = m
                 default:
-                    throw .argument(i, "unknown clone argument '\(key)' (expected flags, cgroup, exit_signal)")
+                    throw .argument(i, "unknown clone argument '\(key)' (expected flags, cgroup, exit_signal, uid_map, gid_map, setgroups)")
                 }
             }
-            return req
+            if maps != nil && !req.flags.contains(.newUser) {
+                throw .argument(i, "uid_map, gid_map and setgroups need CLONE_NEWUSER in flags")
+            }
+            return (req, maps)
         default:
             throw LuaArgs.expected(L, i, "flags (integer or table)")
+        }
+    }
+
+    /// A map in a clone table: IdentityModule.idMap's forms, its errors
+    /// naming the field.
+    static func idMapField(_ L: LuaState, _ v: Int32, arg: Int32, field: String) throws(LuaRaise) -> IdMap {
+        do throws(LuaRaise) { return try IdentityModule.idMap(L, lua_absindex(L, v)) } catch {
+            if case .argument(_, let why) = error { throw .argument(arg, "'\(field)': \(why)") }
+            throw error
         }
     }
 
@@ -104,10 +139,13 @@ enum ProcessModule {
     /// clone(flags, fn, ...), fn run in a Lua thread of its own while the
     /// caller waits for its exec or exit (vfork semantics).
     static let clone: nsrun_binding = { L in binding(L) { L throws(LuaRaise) in
-        let req = try request(L, 1)
+        let (req, maps) = try cloneArguments(L, 1)
         if let why = req.refusal(for: .callback) { throw .argument(1, why) }
         if req.flags.contains(.vm) && lua_type(L, 2) == LUA_TFUNCTION {
-            return try vforkChild(L, req)
+            return try vforkChild(L, req, maps: maps)
+        }
+        if maps != nil && req.flags.contains(.vm) {
+            throw .argument(1, "uid_map, gid_map and setgroups need a function child (the argv form runs no code that could wait for them)")
         }
         if req.flags.contains(.vm) {
             guard lua_type(L, 2) == LUA_TTABLE else {
@@ -125,6 +163,7 @@ enum ProcessModule {
         guard lua_type(L, 2) == LUA_TFUNCTION else { throw LuaArgs.expected(L, 2, "function") }
         let nargs = lua_gettop(L) - 2
         do throws(CloneError) {
+            if let maps { return pushChild(L, try cloneCallback(req, maps: maps) { runChild(L, nargs: nargs) }) }
             return pushChild(L, try cloneCallback(req) { runChild(L, nargs: nargs) })
         } catch { return try refused(error, arg: 1, L) }
     } }
@@ -134,7 +173,7 @@ enum ProcessModule {
     /// are never touched, while the caller is suspended. The collector is
     /// stopped meanwhile: a finalizer run in the child (a pidfd's __gc, a
     /// cgroup's removal) would act in the child and be lost to the caller.
-    static func vforkChild(_ L: LuaState, _ req: CloneRequest) throws(LuaRaise) -> Int32 {
+    static func vforkChild(_ L: LuaState, _ req: CloneRequest, maps: UserNamespaceMaps?) throws(LuaRaise) -> Int32 {
         let nargs = lua_gettop(L) - 2
         guard let thread = lua_newthread(L) else { throw .message("clone: cannot create a Lua thread") }
         // [flags, fn, args..., thread] → [flags, thread, fn, args...]; fn and
@@ -148,7 +187,12 @@ enum ProcessModule {
         call.initialize(to: VforkCall(thread: thread, nargs: nargs))
         defer { call.deallocate() }
         do throws(CloneError) {
-            let child = try cloneVMCall(req, vforkEntry, UnsafeMutableRawPointer(call))
+            let child: ClonedChild
+            if let maps {
+                child = try cloneVMCall(req, maps: maps, vforkEntry, UnsafeMutableRawPointer(call))
+            } else {
+                child = try cloneVMCall(req, vforkEntry, UnsafeMutableRawPointer(call))
+            }
             lua_settop(L, 1)
             return pushChild(L, child)
         } catch { return try refused(error, arg: 1, L) }

@@ -225,6 +225,74 @@ T.test("CLONE_VM|CLONE_VFORK with a function: the collector does not run in the 
   T.eq(finalized[1], getpid(), "in the parent")
 end)
 
+local function self_maps()
+  local u, g, sg = T.read("/proc/self/uid_map"), T.read("/proc/self/gid_map"), T.read("/proc/self/setgroups")
+  return (u:gsub("%s+", " ")) .. "|" .. (g:gsub("%s+", " ")) .. "|" .. sg
+end
+
+T.test("clone with uid_map and gid_map: the parent writes them before fn runs", function()
+  local r, w = assert(ns.pipe())
+  local _, pidfd = assert(clone({ flags = CLONE_NEWUSER, uid_map = "0 0 1", gid_map = { { 0, 0, 1 } } }, function()
+    ns.close(r)
+    assert(ns.write(w, self_maps()))
+    return ns.getuid() == 0 and 0 or 3
+  end))
+  ns.close(w)
+  T.eq(ns.read(r, 200), " 0 0 1 | 0 0 1 |allow\n", "the child saw its maps at once")
+  ns.close(r)
+  T.eq(select(3, ns.wait(pidfd)), 0, "uid 0 inside")
+end)
+
+T.test("clone with maps and vfork semantics: maps written, then the child runs in the parent's memory", function()
+  local seen = {}
+  local _, pidfd = assert(clone({ flags = CLONE_VM | CLONE_VFORK | CLONE_NEWUSER | CLONE_NEWNS,
+                                  uid_map = "0 1000 10", gid_map = "0 1000 10", setgroups = "deny" }, function()
+    seen.maps = self_maps()
+    seen.uid = ns.getuid()
+    return 4
+  end))
+  -- clone returned after the child exited: what it wrote is here.
+  T.eq(seen.maps, " 0 1000 10 | 0 1000 10 |deny\n")
+  T.eq(seen.uid, 65534, "the caller's uid 0 is unmapped inside: the overflow uid")
+  T.eq(select(3, ns.wait(pidfd)), 4)
+end)
+
+T.test("clone with a map the kernel refuses: nil, message, errno; fn never ran; nothing left", function()
+  -- Inside a user namespace that maps only 0, outside id 5 does not exist.
+  local _, outer = assert(clone({ flags = CLONE_NEWUSER, uid_map = "0 0 1", gid_map = "0 0 1" }, function()
+    for _, extra in ipairs({ 0, CLONE_VM | CLONE_VFORK }) do
+      local r, w = assert(ns.pipe())
+      local pid, msg, errno = clone({ flags = extra | CLONE_NEWUSER, uid_map = "0 5 1" }, function()
+        ns.write(w, "ran")
+        return 0
+      end)
+      ns.close(w)
+      if pid ~= nil then return 10 end
+      if errno ~= E.EPERM then return 11 end
+      if not msg:match("^write_uid_map /proc/%d+/uid_map: Operation not permitted") then return 12 end
+      if ns.read(r, 8) ~= "" then return 13 end -- fn ran
+      ns.close(r)
+      local reaped, _, left = ns.waitpid(-1, "nohang")
+      if reaped ~= nil or left ~= E.ECHILD then return 14 end -- a child left behind
+    end
+    return 0
+  end))
+  T.eq(select(3, ns.wait(outer)), 0)
+end)
+
+T.test("clone maps misuse raises before anything is created", function()
+  local f = function() return 0 end
+  T.raises("bad argument #1 to 'clone' (uid_map, gid_map and setgroups need CLONE_NEWUSER in flags)",
+    clone, { flags = CLONE_NEWNS, uid_map = "0 0 1" }, f)
+  T.raises("bad argument #1 to 'clone' ('uid_map': bad map: line 1: count is 0)", clone, { flags = CLONE_NEWUSER, uid_map = "0 0 0" }, f)
+  T.raises("'gid_map': bad map", clone, { flags = CLONE_NEWUSER, gid_map = { { 0, 0, 1 }, { 0, 5, 1 } } }, f)
+  T.raises([['setgroups': expected "deny" or "allow", got 'maybe']], clone, { flags = CLONE_NEWUSER, setgroups = "maybe" }, f)
+  T.raises([['setgroups': expected "deny" or "allow", got boolean]], clone, { flags = CLONE_NEWUSER, setgroups = true }, f)
+  T.raises("not raw_clone's", raw_clone, { flags = CLONE_NEWUSER, uid_map = "0 0 1" })
+  T.raises("need a function child", clone, { flags = CLONE_VM | CLONE_VFORK | CLONE_NEWUSER, uid_map = "0 0 1" }, { "/bin/true" })
+  T.raises("expected flags, cgroup, exit_signal, uid_map, gid_map, setgroups", clone, { flags = 0, uid = 0 }, f)
+end)
+
 T.test("ns._exit misuse raises", function()
   T.raises("exit status out of range 0..255", ns._exit, 256)
   T.raises("number expected, got string", ns._exit, "1")
