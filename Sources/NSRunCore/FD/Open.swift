@@ -44,5 +44,3 @@ public func openFile(_ path: String, flags: Int32, mode: mode_t) throws(SysError
     if fd < 0 { let e = errno; throw SysError(errno: e, operation: "open", object: path) }
     return fd
 }
-
-

@@ -46,7 +46,7 @@ public func cloneCallback(_ request: CloneRequest, maps: UserNamespaceMaps, _ bo
     if let why = request.refusal(for: .callback) { throw .usage(UsageError(why)) }
     if request.flags.contains(.vm) { throw .usage(UsageError("CLONE_VM|CLONE_VFORK children with maps: use cloneVMCall")) }
     guard request.flags.contains(.newUser) else { throw .usage(UsageError("uid_map, gid_map and setgroups need CLONE_NEWUSER")) }
-    // A tuple-free pair: the fds land in an array the C call fills.
+    // go[0] is the read end, go[1] the write end (pipe2 fills both).
     var go: [Int32] = [-1, -1]
     if nsrun_sys_pipe2(&go, O_CLOEXEC) < 0 { throw .system(SysError.last("clone", "pipe2")) }
     let side: CloneSide

@@ -39,5 +39,3 @@ public struct NamedMountFlag: Sendable {
     public let value: UInt
     @inlinable public init(_ name: String, _ value: UInt) { self.name = name; self.value = value }
 }
-
-
