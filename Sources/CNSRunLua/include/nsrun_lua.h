@@ -50,6 +50,15 @@ int nsrun_lua_traced(lua_State *L, nsrun_binding fn, const char *name);
 int nsrun_lua_dry_call(lua_State *L, const char *name, int nargs);
 void nsrun_lua_push_fake_pidfd(lua_State *L, int pid);
 
+/* Execs from the table at `t`: {paths, argv, env}, three lists of strings
+ * (exec.c says why from Lua strings). Each path is tried with
+ * execveat(dirfd, path, argv, env, at_flags); with `search`, ENOENT, ENOTDIR
+ * and EACCES move on to the next path, as execvp(3). Returns only on
+ * failure: the errno, and in *failed the 1-based index of the path that
+ * failed (0 when a search ran out: ENOENT, or EACCES if one was seen).
+ * stdio is flushed first. The stack is left as it was. */
+int nsrun_lua_exec_prepared(lua_State *L, int t, int dirfd, int at_flags, int search, int *failed);
+
 /* How `ns` makes a name on its first read: push the value of `name` and
  * return 1, or return 0 (nothing pushed) when there is no such name. */
 typedef int (*nsrun_ns_resolver)(lua_State *L, const char *name);

@@ -6,29 +6,29 @@ import Glibc
 #endif
 
 /// ns.execve, ns.execveat, ns.exec: return only on failure (nil, message, errno).
+///
+/// Each binding validates its arguments in Swift (`prepare`, which returns
+/// nothing Swift owns) and leaves them as a Lua table of strings; the exec
+/// itself is C reading those strings (`nsrun_lua_exec_prepared`), so that
+/// nothing allocated outlives an exec in a vfork child (exec.c).
 enum ExecModule {
     static let module = LuaModule(
         functions: [
             LuaFunction("exec", { L in binding(L) { L throws(LuaRaise) in
-                let argv = try LuaArgs.stringList(L, 1, minimum: 1, what: "argv")
-                let env = try environment(L, 2)
-                return pushFailure(L, execSearchingPath(argv: argv, env: env))
+                try prepare(L, path: nil, argv: 1, env: 2)
+                return run(L, dirfd: AT_FDCWD, flags: 0, search: true, operation: "exec")
             } }),
             LuaFunction("execve", { L in binding(L) { L throws(LuaRaise) in
-                let path = try LuaArgs.string(L, 1)
-                let argv = try LuaArgs.stringList(L, 2, minimum: 1, what: "argv")
-                let env = try environment(L, 3)
-                return pushFailure(L, NSRunCore.execve(path: path, argv: argv, env: env))
+                try prepare(L, path: 1, argv: 2, env: 3)
+                return run(L, dirfd: AT_FDCWD, flags: 0, search: false, operation: "execve")
             } }),
             LuaFunction("execveat", { L in binding(L) { L throws(LuaRaise) in
                 let dirfd = try LuaArgs.integer(L, 1, in: Int64(AT_FDCWD)...Int64(Int32.max), "dirfd")
-                let path = try LuaArgs.string(L, 2)
-                let argv = try LuaArgs.stringList(L, 3, minimum: 1, what: "argv")
-                let env = try environment(L, 4)
                 let flags = try LuaArgs.optionalInteger(L, 5) ?? 0
                 let known = Int64(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)
                 guard flags & ~known == 0 else { throw .argument(5, "unknown execveat flags 0x\(String(flags & ~known, radix: 16)) (expected AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW)") }
-                return pushFailure(L, NSRunCore.execveat(dirfd: Int32(dirfd), path: path, argv: argv, env: env, flags: Int32(flags)))
+                try prepare(L, path: 2, argv: 3, env: 4)
+                return run(L, dirfd: Int32(dirfd), flags: Int32(flags), search: false, operation: "execveat")
             } }),
         ],
         constants: [
@@ -38,8 +38,44 @@ enum ExecModule {
         ]
     )
 
-    /// An optional env argument: nil keeps the current environment.
-    static func environment(_ L: LuaState, _ i: Int32) throws(LuaRaise) -> [String] {
-        LuaArgs.isNoneOrNil(L, i) ? currentEnvironment() : try LuaArgs.environment(L, i)
+    /// Validates path (argument `path`, or PATH candidates for argv[0] when
+    /// nil), argv and env, and pushes `{paths, argv, env}` as Lua strings.
+    /// Not inlined: the Swift arrays it builds must be gone before the exec.
+    @inline(never)
+    static func prepare(_ L: LuaState, path: Int32?, argv: Int32, env: Int32) throws(LuaRaise) {
+        let p = try path.map { i throws(LuaRaise) in try LuaArgs.string(L, i) }
+        let args = try LuaArgs.stringList(L, argv, minimum: 1, what: "argv")
+        let environment = LuaArgs.isNoneOrNil(L, env) ? currentEnvironment() : try LuaArgs.environment(L, env)
+        let paths = p.map { [$0] } ?? execCandidates(args[0], searchPath: getenv("PATH").map { String(cString: $0) })
+        lua_createtable(L, 3, 0)
+        for (k, list) in [paths, args, environment].enumerated() {
+            lua_createtable(L, Int32(list.count), 0)
+            for (i, s) in list.enumerated() {
+                pushString(L, s)
+                lua_rawseti(L, -2, lua_Integer(i + 1))
+            }
+            lua_rawseti(L, -2, lua_Integer(k + 1))
+        }
+    }
+
+    /// Execs from the prepared table on top; returns only on failure, with
+    /// `nil, "OPERATION PATH: …", errno` (exec: the name searched for).
+    static func run(_ L: LuaState, dirfd: Int32, flags: Int32, search: Bool, operation: String) -> Int32 {
+        var failed: Int32 = 0
+        let err = nsrun_lua_exec_prepared(L, -1, dirfd, flags, search ? 1 : 0, &failed)
+        let object: String
+        if search {
+            // As execvp: the name, whichever candidate failed.
+            lua_rawgeti(L, -1, 2); lua_rawgeti(L, -1, 1)
+            object = String(cString: lua_tolstring(L, -1, nil))
+            nsrun_lua_pop(L, 2)
+        } else {
+            lua_rawgeti(L, -1, 1); lua_rawgeti(L, -1, 1)
+            let path = String(cString: lua_tolstring(L, -1, nil))
+            nsrun_lua_pop(L, 2)
+            object = operation == "execveat" && path.isEmpty ? "fd \(dirfd)" : path
+        }
+        nsrun_lua_pop(L, 1)
+        return pushFailure(L, SysError(errno: err, operation: operation, object: object))
     }
 }
