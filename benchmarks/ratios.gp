@@ -7,7 +7,7 @@
 if (!exists("subtitle")) subtitle = ""
 set terminal pngcairo noenhanced size 1400,700 font "DejaVu Sans,11"
 set output outfile
-set title "nsrun benchmark ratios (per-round medians; black dash = target)\n".subtitle
+set title "nsrun benchmark ratios (per-round medians; black dash = target; throughput: higher is better, the rest: lower)\n".subtitle
 set style fill solid 0.85 border -1
 set boxwidth 0.6
 set yrange [0:*]

@@ -171,9 +171,9 @@ def main():
             bars.append(("set G\\nvfork/floor", set_g["nsrun_vfork"]["ratio"], 1.10, 0))
         if "bwrap" in set_g:
             bars.append(("set G\\nbwrap/floor", set_g["bwrap"]["ratio"], nan, 2))
-        bars.append(("throughput\\nnsrun/C (higher=better)", tput_ratio, 0.90, 1))
+        bars.append(("throughput\\nnsrun/C", tput_ratio, 0.90, 1))
         if tput_vfork is not None:
-            bars.append(("throughput\\nvfork/C (higher=better)", tput_vfork, 0.90, 1))
+            bars.append(("throughput\\nvfork/C", tput_vfork, 0.90, 1))
         bars.append(("bridge\\nnsrun/C per call", bridge_ratio, 1.30, 0))
         with open(opts.dat, "w") as f:
             f.write("# label ratio target kind(0 lower-better, 1 higher-better, 2 no target) met\n")
