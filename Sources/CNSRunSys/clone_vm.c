@@ -130,37 +130,58 @@ static char *vm_stack(size_t *len)
     return map;
 }
 
+/* A stack for a child about to be cloned: the cached one, or a fresh one
+ * when it is in use (a vfork child cloning again; *own is then set and the
+ * caller unmaps it afterwards). Marks the cached stack busy. NULL and errno
+ * if mmap fails. */
+static char *vm_stack_acquire(size_t *len, int *own)
+{
+    char *map;
+
+    *own = vm_call_busy;
+    if (*own || vm_call_stack == NULL) {
+        map = vm_stack(len);
+        if (map == NULL)
+            return NULL;
+        if (!*own) {
+            vm_call_stack = map;
+            vm_call_len = *len;
+        }
+    } else {
+        map = vm_call_stack;
+        *len = vm_call_len;
+    }
+    vm_call_busy = 1;
+    return map;
+}
+
+/* The child no longer runs on `map` (it exec'd or exited): free again. */
+static void vm_stack_release(char *map, size_t len, int own)
+{
+    vm_call_busy = own;
+    if (own)
+        munmap(map, len);
+}
+
 pid_t nsrun_sys_clone_vm_call(unsigned long flags, int exit_signal,
                               int (*fn)(void *), void *arg, int *pidfd)
 {
     struct vm_call_args args = { .fn = fn, .arg = arg };
     char *map;
     size_t len;
-    int own = vm_call_busy, saved;
+    int own, saved;
     pid_t pid;
 
     *pidfd = -1;
-    if (own || vm_call_stack == NULL) {
-        map = vm_stack(&len);
-        if (map == NULL)
-            return -1;
-        if (!own) {
-            vm_call_stack = map;
-            vm_call_len = len;
-        }
-    } else {
-        map = vm_call_stack;
-        len = vm_call_len;
-    }
-    vm_call_busy = 1;
+    map = vm_stack_acquire(&len, &own);
+    if (map == NULL)
+        return -1;
     pid = clone(vm_call_child, map + len,
                 (int)(flags | CLONE_PIDFD | (unsigned long)exit_signal),
                 &args, pidfd);
     saved = errno;
-    /* CLONE_VFORK: the child has exec'd or exited; the stack is free again. */
-    vm_call_busy = own;
-    if (own)
-        munmap(map, len);
+    /* CLONE_VFORK: the child has exec'd or exited. */
+    vm_stack_release(map, len, own);
     errno = saved;
     return pid;
 }
@@ -201,7 +222,7 @@ pid_t nsrun_sys_clone_vm_call_sync(unsigned long flags, int exit_signal,
     int go[2], done[2];
     char *map;
     size_t len;
-    int own = vm_call_busy, saved;
+    int own, saved;
     pid_t pid;
     char c;
 
@@ -219,23 +240,13 @@ pid_t nsrun_sys_clone_vm_call_sync(unsigned long flags, int exit_signal,
     args.go_r = go[0];
     args.go_w = go[1];
     args.done_r = done[0];
-    if (own || vm_call_stack == NULL) {
-        map = vm_stack(&len);
-        if (map == NULL) {
-            saved = errno;
-            close(go[0]); close(go[1]); close(done[0]); close(done[1]);
-            errno = saved;
-            return -1;
-        }
-        if (!own) {
-            vm_call_stack = map;
-            vm_call_len = len;
-        }
-    } else {
-        map = vm_call_stack;
-        len = vm_call_len;
+    map = vm_stack_acquire(&len, &own);
+    if (map == NULL) {
+        saved = errno;
+        close(go[0]); close(go[1]); close(done[0]); close(done[1]);
+        errno = saved;
+        return -1;
     }
-    vm_call_busy = 1;
     pid = clone(vm_sync_child, map + len,
                 (int)((flags & ~(unsigned long)CLONE_VFORK) | CLONE_PIDFD | (unsigned long)exit_signal),
                 &args, pidfd);
@@ -262,9 +273,7 @@ pid_t nsrun_sys_clone_vm_call_sync(unsigned long flags, int exit_signal,
         while (read(done[0], &c, 1) < 0 && errno == EINTR)
             ;
     close(done[0]);
-    vm_call_busy = own;
-    if (own)
-        munmap(map, len);
+    vm_stack_release(map, len, own);
     errno = saved;
     return pid;
 }
