@@ -222,7 +222,8 @@ pid_t nsrun_sys_clone_vm_call_sync(unsigned long flags, int exit_signal,
     int go[2], done[2];
     char *map;
     size_t len;
-    int own, saved;
+    int own, saved, masked = 0;
+    sigset_t old_mask;
     pid_t pid;
     char c;
 
@@ -261,6 +262,14 @@ pid_t nsrun_sys_clone_vm_call_sync(unsigned long flags, int exit_signal,
             *step_failed = 1;
             nsrun_sys_pidfd_send_signal(*pidfd, SIGKILL, 0);
         } else {
+            /* From the go on the child runs in our memory, errno included
+             * (it shares our thread pointer): with every signal blocked, no
+             * call of ours below can fail with EINTR and write errno under
+             * it. CLONE_VFORK holds signals back the same way. */
+            sigset_t all;
+            sigfillset(&all);
+            sigprocmask(SIG_SETMASK, &all, &old_mask);
+            masked = 1;
             c = 'g';
             while (write(go[1], &c, 1) < 0 && errno == EINTR)
                 ;
@@ -272,6 +281,8 @@ pid_t nsrun_sys_clone_vm_call_sync(unsigned long flags, int exit_signal,
     if (pid > 0)
         while (read(done[0], &c, 1) < 0 && errno == EINTR)
             ;
+    if (masked)
+        sigprocmask(SIG_SETMASK, &old_mask, NULL);
     close(done[0]);
     vm_stack_release(map, len, own);
     errno = saved;

@@ -281,6 +281,8 @@ T.test("clone with uid_map and gid_map: the parent writes them before fn runs", 
 end)
 
 T.test("clone with maps and vfork semantics: maps written, then the child runs in the parent's memory", function()
+  local function blocked() return T.read("/proc/self/status"):match("SigBlk:%s*(%x+)") end
+  local mask = blocked()
   local seen = {}
   local _, pidfd = assert(clone({ flags = CLONE_VM | CLONE_VFORK | CLONE_NEWUSER | CLONE_NEWNS,
                                   uid_map = "0 1000 10", gid_map = "0 1000 10", setgroups = "deny" }, function()
@@ -292,6 +294,7 @@ T.test("clone with maps and vfork semantics: maps written, then the child runs i
   T.eq(seen.maps, " 0 1000 10 | 0 1000 10 |deny\n")
   T.eq(seen.uid, 65534, "the caller's uid 0 is unmapped inside: the overflow uid")
   T.eq(select(3, ns.wait(pidfd)), 4)
+  T.eq(blocked(), mask, "the signals held back while the child ran are unblocked again")
 end)
 
 T.test("clone with a map the kernel refuses: nil, message, errno; fn never ran; nothing left", function()
