@@ -63,9 +63,10 @@ extension Cgroup {
             }
             try removeDirectory(parentFD, dirPath: parentPath, op, deadline: deadline)
         } catch {
-            if error.errno == ENOENT { abandon() }
+            if error.errno == ENOENT { CgroupJanitor.withdraw(self); abandon() }
             throw error
         }
+        CgroupJanitor.withdraw(self)
         closeAll()
         CgroupRegistry.unregister(self)
     }

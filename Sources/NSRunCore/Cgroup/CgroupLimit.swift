@@ -148,6 +148,7 @@ extension Cgroup {
         v1ParentFD = anchorFD
         v1FD = dir
         v1Path = CgroupFS.join(anchorPath, name)
+        CgroupJanitor.announce(self) // again, now with the companion
         for pid in try procs() {
             do throws(SysError) {
                 try CgroupFS.write(v1FD, "cgroup.procs", "\(pid)", kind: .v1, operation: op, dirPath: v1Path!, detail: " (pid \(pid))")

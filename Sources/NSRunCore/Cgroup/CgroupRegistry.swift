@@ -15,7 +15,7 @@ import Glibc
 /// of every cgroup object, and never removes them (a `clone` child ends with
 /// `_exit`, which runs no atexit handler; a `raw_clone` child that calls
 /// `os.exit` runs it, but finds no cgroup it created). A SIGKILLed nsrun
-/// removes nothing: no code runs.
+/// runs no code: its `CgroupJanitor` removes what it left.
 ///
 /// The host is single-threaded (DESIGN.md 2.1), hence the unchecked state.
 public enum CgroupRegistry {
@@ -28,6 +28,7 @@ public enum CgroupRegistry {
         cg.serial = nextSerial
         nextSerial += 1
         cgroups.append(cg)
+        CgroupJanitor.announce(cg)
         if !atexitInstalled {
             atexitInstalled = true
             atexit { CgroupRegistry.removeLeftovers() }

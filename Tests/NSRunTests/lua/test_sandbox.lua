@@ -223,6 +223,32 @@ T.test("kill -9 of nsrun leaves no sandbox process", function()
   T.eq(#gone, 1, "the sandbox died within 2 s")
 end)
 
+T.test("kill -9 of nsrun leaves no cgroup: the janitor removes it", function()
+  local _, pidfd, out = nsrun_child(([[
+    local s = require("nsrun.sandbox").start{ argv = {"/bin/sh", "-c", "exec sleep 60"}, rootfs = %q,
+                                              cgroup = { pids = 16 } }
+    io.write(s.cgroup.path, "\t", s.cgroup.v1_path or "", "\n"); io.stdout:flush()
+    s:wait()]]):format(ROOT))
+  local text = ""
+  while not text:find("\n") do
+    local chunk = ns.read(out, 256)
+    if not chunk or chunk == "" then break end
+    text = text .. chunk
+  end
+  ns.close(out)
+  local v2, v1 = text:match("^([^\t]+)\t([^\n]*)\n")
+  assert(v2, "the sandbox printed its cgroup: " .. text)
+  T.eq(io.open(v2 .. "/cgroup.procs") ~= nil, true, "the cgroup exists while nsrun runs")
+  assert(pidfd_signal(pidfd, "KILL"))
+  ns.wait(pidfd)
+  local gone = false
+  for _ = 1, 150 do -- 3 s
+    if not io.open(v2 .. "/cgroup.procs") and (v1 == "" or not io.open(v1 .. "/cgroup.procs")) then gone = true break end
+    ns.sleep(0.02)
+  end
+  T.eq(gone, true, "the cgroup (and its v1 companion) removed within 3 s of the SIGKILL: " .. v2 .. " " .. v1)
+end)
+
 T.test("start, :signal, :pidfd, :join, :wait", function()
   local s = sandbox.start(sh("exec sleep 30", { hostname = "joined" }))
   assert(s:pidfd() and s.pid > 0)
