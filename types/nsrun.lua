@@ -1090,7 +1090,8 @@ function Sandbox:signal(sig) end
 ---@return nsrun.Pidfd
 function Sandbox:pidfd() end
 
----Runs fn(...) in a new process inside the sandbox's namespaces; returns ns.wait's results.
+---Runs fn(...) in a new process inside the sandbox's namespaces; returns ns.wait's results,
+---or `nil, message, errno` (fn not run) when the process cannot join (the sandbox has ended).
 ---@param fn fun(...: any): integer|boolean|nil
 ---@param ... any
 ---@return boolean|nil ok

@@ -751,13 +751,31 @@ function Sandbox:signal(sig) return pidfd_signal(self.pidfd_handle, sig) end
 
 -- Runs fn(...) in a new process inside the sandbox's namespaces (setns
 -- through the pidfd); returns ns.wait's results. The pid namespace applies
--- to fn's own children.
+-- to fn's own children. If the process cannot join (the sandbox has ended,
+-- a namespace is refused), fn does not run and join returns nil, the
+-- setns message, errno; the process is reaped.
 function Sandbox:join(fn, ...)
   local flags = self.spec.clone_flags & ~CLONE_NEWUSER
-  local _, pidfd = assert(clone(0, function(...)
-    assert(ns.setns(self.pidfd_handle, flags))
+  local r, w = assert(ns.pipe())
+  local pid, pidfd, errno = clone(0, function(...)
+    ns.close(r)
+    local ok, msg, err = ns.setns(self.pidfd_handle, flags)
+    if not ok then
+      report(w, "join", msg, err)
+      ns._exit(M.setup_failure_status)
+    end
+    ns.close(w)
     return fn(...)
-  end, ...))
+  end, ...)
+  ns.close(w)
+  if not pid then ns.close(r); return nil, pidfd, errno end
+  -- EOF once the child has joined (it closes its end) or died.
+  local failure = read_report(r)
+  ns.close(r)
+  if failure then
+    ns.wait(pidfd)
+    return nil, failure.error, failure.errno
+  end
   return ns.wait(pidfd)
 end
 
