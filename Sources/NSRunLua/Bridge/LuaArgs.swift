@@ -81,10 +81,34 @@ enum LuaArgs {
         guard lua_type(L, i) == LUA_TTABLE else { throw expected(L, i, "table") }
     }
 
+    /// The length n of the list at `t` (raw access), checking that its
+    /// keys are integers in 1..n: `{[3] = 1}` or `{x = 1}` read as a list
+    /// would silently lose what it holds (`setgroups({[3] = 1})` dropped
+    /// every group). For any other key, throws what `refuse(n)` makes; the
+    /// offending key is on top of the stack while it runs.
+    static func listLength(_ L: LuaState, _ t: Int32, refuse: (Int64) -> LuaRaise) throws(LuaRaise) -> Int64 {
+        let t = lua_absindex(L, t)
+        let n = Int64(lua_rawlen(L, t))
+        lua_pushnil(L)
+        while lua_next(L, t) != 0 {
+            nsrun_lua_pop(L, 1)
+            if nsrun_lua_isinteger(L, -1) != 0, case let k = Int64(lua_tointegerx(L, -1, nil)), k >= 1, k <= n { continue }
+            let error = refuse(n)
+            nsrun_lua_pop(L, 1)
+            throw error
+        }
+        return n
+    }
+
+    /// `listLength`'s usual refusal: "WHAT must be a list, got a T key".
+    static func notAList(_ L: LuaState, arg: Int32, what: String) -> (Int64) -> LuaRaise {
+        { _ in .argument(arg, "\(what) must be a list, got a \(typeName(L, -1)) key") }
+    }
+
     /// A list of strings (t[1..n], raw access, n ≥ `minimum`): argv.
     static func stringList(_ L: LuaState, _ i: Int32, minimum: Int = 0, what: String = "list") throws(LuaRaise) -> [String] {
         try table(L, i)
-        let n = Int(lua_rawlen(L, i))
+        let n = Int(try listLength(L, i, refuse: notAList(L, arg: i, what: what)))
         if n < minimum { throw .argument(i, "\(what) needs at least \(minimum) element\(minimum == 1 ? "" : "s")") }
         var out: [String] = []
         out.reserveCapacity(n)

@@ -99,15 +99,7 @@ enum CapabilitiesModule {
             if arg == i { throw LuaArgs.expected(L, i, "table") }
             throw .argument(arg, "'\(what)': table expected, got \(LuaArgs.typeName(L, i))")
         }
-        let n = Int64(lua_rawlen(L, i))
-        lua_pushnil(L)
-        while lua_next(L, i) != 0 {
-            nsrun_lua_pop(L, 1)
-            guard nsrun_lua_isinteger(L, -1) != 0, case let k = Int64(lua_tointegerx(L, -1, nil)), k >= 1, k <= n else {
-                nsrun_lua_pop(L, 1)
-                throw .argument(arg, "'\(what)' must be a list of capability names")
-            }
-        }
+        let n = try LuaArgs.listLength(L, i) { _ in .argument(arg, "'\(what)' must be a list of capability names") }
         var names: [String] = []
         for k in stride(from: 1, through: n, by: 1) {
             lua_rawgeti(L, i, lua_Integer(k))

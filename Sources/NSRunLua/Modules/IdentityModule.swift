@@ -34,7 +34,7 @@ enum IdentityModule {
             } }),
             LuaFunction("setgroups", { L in binding(L) { L throws(LuaRaise) in
                 try LuaArgs.table(L, 1)
-                let n = Int(lua_rawlen(L, 1))
+                let n = Int(try LuaArgs.listLength(L, 1, refuse: LuaArgs.notAList(L, arg: 1, what: "groups")))
                 guard n <= Credentials.maximumGroups else {
                     throw .argument(1, "\(n) groups; the kernel takes at most \(Credentials.maximumGroups)")
                 }
@@ -111,7 +111,7 @@ enum IdentityModule {
             do throws(UsageError) { return try IdMap(parsing: text, pageSize: pageSize) }
             catch { throw .argument(i, "bad map: \(error.reason)") }
         case LUA_TTABLE:
-            let n = Int(lua_rawlen(L, i))
+            let n = Int(try LuaArgs.listLength(L, i, refuse: LuaArgs.notAList(L, arg: i, what: "map")))
             // Checked before reading: a huge list is refused without walking it.
             if n > IdMap.maximumLines {
                 throw .argument(i, "bad map: the map has \(n) lines; the kernel takes at most \(IdMap.maximumLines)")

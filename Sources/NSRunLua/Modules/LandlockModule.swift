@@ -50,14 +50,9 @@ enum LandlockModule {
         guard lua_type(L, t) == LUA_TTABLE else {
             throw .argument(arg, "'\(field)': list of paths expected, got \(LuaArgs.typeName(L, t))")
         }
-        let n = lua_Integer(lua_rawlen(L, t))
-        lua_pushnil(L)
-        while lua_next(L, t) != 0 {
-            nsrun_lua_pop(L, 1)
-            guard nsrun_lua_isinteger(L, -1) != 0, case let k = lua_tointegerx(L, -1, nil), k >= 1, k <= n else {
-                throw .argument(arg, "'\(field)': list of paths expected, got a \(LuaArgs.typeName(L, -1)) key")
-            }
-        }
+        let n = lua_Integer(try LuaArgs.listLength(L, t) { _ in
+            .argument(arg, "'\(field)': list of paths expected, got a \(LuaArgs.typeName(L, -1)) key")
+        })
         var out: [String] = []
         out.reserveCapacity(Int(n))
         for k in stride(from: 1, through: n, by: 1) {

@@ -91,15 +91,10 @@ enum SupervisionModule {
                      _ body: (Int64) throws(LuaRaise) -> Void) throws(LuaRaise) {
         try LuaArgs.table(L, i)
         let t = lua_absindex(L, i)
-        let n = Int64(lua_rawlen(L, t))
-        lua_pushnil(L)
-        while lua_next(L, t) != 0 {
+        let n = try LuaArgs.listLength(L, t, refuse: LuaArgs.notAList(L, arg: i, what: what))
+        for k in stride(from: 1, through: n, by: 1) {
+            lua_rawgeti(L, t, lua_Integer(k))
             defer { nsrun_lua_pop(L, 1) }
-            var ok: Int32 = 0
-            let k = lua_type(L, -2) == LUA_TNUMBER ? Int64(lua_tointegerx(L, -2, &ok)) : 0
-            guard ok != 0, k >= 1, k <= n else {
-                throw .argument(i, "\(what) must be a list, got a \(LuaArgs.typeName(L, -2)) key")
-            }
             try body(k)
         }
     }
