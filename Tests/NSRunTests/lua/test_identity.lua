@@ -139,6 +139,11 @@ T.test("setresuid, setresgid, setgroups misuse raises", function()
   T.raises("bad argument #1 to 'setgroups' (table expected, got number)", ns.setgroups, 0)
   T.raises("'groups[2]': number expected, got string", ns.setgroups, { 1, "2" })
   T.raises("'groups[1]': id -1 out of range 0..4294967294", ns.setgroups, { -1 })
+  -- Not a list: refused, never read as an empty list (which drops every group).
+  T.raises("bad argument #1 to 'setgroups' (groups must be a list, got a number key)", ns.setgroups, { [3] = 1 })
+  T.raises("groups must be a list, got a string key", ns.setgroups, { 1, x = 2 })
+  T.raises("bad argument #2 to 'write_uid_map' (map must be a list, got a number key)", ns.write_uid_map, getpid(), { [2] = { 0, 0, 1 } })
+  T.raises("bad argument #2 to 'execve' (argv must be a list, got a string key)", ns.execve, "/bin/true", { "true", x = 1 })
   local many = {}
   for i = 1, 65537 do many[i] = i end
   T.raises("65537 groups; the kernel takes at most 65536", ns.setgroups, many)
