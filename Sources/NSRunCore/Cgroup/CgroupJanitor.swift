@@ -77,9 +77,7 @@ public enum CgroupJanitor {
         case .parent(let middle):
             close(ends[0])
             // The middle process exits at once; reap it so nothing is left.
-            var code: Int32 = 0, status: Int32 = 0, reaped: pid_t = 0
-            _ = nsrun_sys_waitid_pidfd(middle.pidfd, WEXITED, &code, &status, &reaped)
-            close(middle.pidfd)
+            reapAndClose(middle.pidfd)
             return ends[1]
         case .child:
             close(ends[1])
@@ -133,17 +131,27 @@ public enum CgroupJanitor {
         let v1: String
     }
 
-    /// Kills what is left in a cgroup and its v1 companion, and removes both.
+    /// Kills what is left in a cgroup and its v1 companion, and removes both,
+    /// through `CgroupFS` (each directory checked to be cgroup2 or v1 before
+    /// anything is written) and `Cgroup.killEach` (SIGKILL through pidfds),
+    /// as `Cgroup.remove` does for a live handle. Errors are dropped: the
+    /// janitor has no one to tell, and a directory already gone is the goal.
     private static func purge(v2: String, v1: String) {
-        let kill = open(v2 + "/cgroup.kill", O_WRONLY | O_CLOEXEC)
-        if kill >= 0 { _ = write(kill, "1", 1); close(kill) }
+        let op = "cgroup janitor"
+        if let dir = try? CgroupFS.openDirectory(v2, kind: .v2, operation: op) {
+            try? CgroupFS.write(dir, "cgroup.kill", "1", kind: .v2, operation: op, dirPath: v2)
+            close(dir)
+        }
         if !v1.isEmpty {
-            for _ in 0..<100 {
-                guard let text = readSmall(v1 + "/cgroup.procs") else { break }
-                let pids = CgroupValues.pidList(text)
-                if pids.isEmpty { break }
-                for pid in pids { _ = Glibc.kill(pid, SIGKILL) }
-                usleep(20_000)
+            if let dir = try? CgroupFS.openDirectory(v1, kind: .v1, operation: op) {
+                for _ in 0..<100 {
+                    guard let text = try? CgroupFS.read(dir, "cgroup.procs", kind: .v1, operation: op, dirPath: v1) else { break }
+                    let pids = CgroupValues.pidList(text)
+                    if pids.isEmpty { break }
+                    Cgroup.killEach(pids)
+                    usleep(20_000)
+                }
+                close(dir)
             }
             removeDirectory(v1)
         }
@@ -156,19 +164,5 @@ public enum CgroupJanitor {
             if rmdir(path) == 0 || errno != EBUSY { return }
             usleep(20_000)
         }
-    }
-
-    private static func readSmall(_ path: String) -> String? {
-        let f = open(path, O_RDONLY | O_CLOEXEC)
-        if f < 0 { return nil }
-        defer { close(f) }
-        var out: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = buf.withUnsafeMutableBytes { read(f, $0.baseAddress, $0.count) }
-            if n <= 0 { break }
-            out.append(contentsOf: buf[0..<n])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -94,7 +94,5 @@ func release(_ fd: Int32) -> Bool {
 func abandon(_ child: ClonedChild, go: Int32) {
     _ = nsrun_sys_pidfd_send_signal(child.pidfd, SIGKILL, 0)
     close(go)
-    var code: Int32 = 0, status: Int32 = 0, reaped: pid_t = 0
-    _ = nsrun_sys_waitid_pidfd(child.pidfd, WEXITED, &code, &status, &reaped)
-    close(child.pidfd)
+    reapAndClose(child.pidfd)
 }

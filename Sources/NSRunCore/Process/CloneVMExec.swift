@@ -33,9 +33,7 @@ public func cloneVMExec(_ request: CloneRequest, dirfd: Int32 = AT_FDCWD, path: 
     if pid < 0 { throw .system(SysError.last("clone", request.flags.union(.pidfd).description).hinted(.namespaces(request.flags))) }
     if execErrno != 0 {
         // The child has _exit(127)ed already; reap it so no zombie is left.
-        var code: Int32 = 0, status: Int32 = 0, reaped: pid_t = 0
-        _ = nsrun_sys_waitid_pidfd(pidfd, WEXITED, &code, &status, &reaped)
-        close(pidfd)
+        reapAndClose(pidfd)
         throw .system(SysError(errno: execErrno, operation: "execve", object: path))
     }
     return ClonedChild(pid: pid, pidfd: pidfd)
@@ -110,9 +108,7 @@ public func cloneVMCall(_ request: CloneRequest, maps: UserNamespaceMaps,
     }
     if pid < 0 { throw .system(SysError.last("clone", request.flags.subtracting(.vfork).union(.pidfd).description).hinted(.namespaces(request.flags))) }
     if stepFailed != 0 {
-        var code: Int32 = 0, status: Int32 = 0, reaped: pid_t = 0
-        _ = nsrun_sys_waitid_pidfd(pidfd, WEXITED, &code, &status, &reaped)
-        close(pidfd)
+        reapAndClose(pidfd) // killed before it ran fn
         throw .system(step.failure ?? SysError(errno: EPERM, operation: "clone", object: "user namespace maps"))
     }
     return ClonedChild(pid: pid, pidfd: pidfd)

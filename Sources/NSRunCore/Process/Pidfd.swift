@@ -79,3 +79,12 @@ public func rawGettid() -> pid_t { nsrun_sys_gettid() }
 
 /// Flushes every C stdio stream; called before clone and exec.
 public func flushStdio() { nsrun_sys_flush_stdio() }
+
+/// Waits for the child of `pidfd` to end, whatever its status, and closes
+/// the pidfd: for a child that is being abandoned (killed, or known to
+/// have exited), so that no zombie and no fd is left behind.
+func reapAndClose(_ pidfd: Int32) {
+    var code: Int32 = 0, status: Int32 = 0, reaped: pid_t = 0
+    _ = nsrun_sys_waitid_pidfd(pidfd, WEXITED, &code, &status, &reaped)
+    close(pidfd)
+}

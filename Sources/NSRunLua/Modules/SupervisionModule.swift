@@ -103,7 +103,7 @@ enum SupervisionModule {
     /// a SignalSet, with the entry named in messages:
     /// `bad argument #1 to 'signalfd' ('signals[2]': unknown signal name 'NOPE')`.
     static func signalSet(_ L: LuaState, _ i: Int32) throws(LuaRaise) -> SignalSet {
-        var signals: [(Int64, Int32)] = []
+        var set = SignalSet()
         try list(L, i, what: "signals") { k throws(LuaRaise) in
             let sig: Int32
             do throws(LuaRaise) {
@@ -112,10 +112,6 @@ enum SupervisionModule {
                 guard case .argument(_, let reason) = error else { throw error }
                 throw .argument(i, "'signals[\(k)]': \(reason)")
             }
-            signals.append((k, sig))
-        }
-        var set = SignalSet()
-        for (k, sig) in signals.sorted(by: { $0.0 < $1.0 }) {
             if let why = SignalSet.refusal(of: sig) { throw .argument(i, "'signals[\(k)]': \(why)") }
             set.insert(sig)
         }
@@ -124,11 +120,11 @@ enum SupervisionModule {
 
     /// ns.poll(fds [, timeout]) → list of the ready fds (integers), {} on timeout.
     static let poll: nsrun_binding = { L in binding(L) { L throws(LuaRaise) in
-        var entries: [(Int64, Int32)] = []
+        var fds: [Int32] = [] // in list order: list walks 1..n
         try list(L, 1, what: "fds") { k throws(LuaRaise) in
             if let b = PidfdHandle.box(L, -1) {
                 guard b.pointee.fd >= 0 else { throw .argument(1, "'fds[\(k)]': pidfd is closed") }
-                entries.append((k, b.pointee.fd))
+                fds.append(b.pointee.fd)
                 return
             }
             guard lua_type(L, -1) == LUA_TNUMBER else {
@@ -138,7 +134,7 @@ enum SupervisionModule {
             guard (0...Int64(Int32.max)).contains(fd) else {
                 throw .argument(1, "'fds[\(k)]': fd out of range 0..\(Int32.max)")
             }
-            entries.append((k, Int32(fd)))
+            fds.append(Int32(fd))
         }
         let timeout: PollTimeout
         if LuaArgs.isNoneOrNil(L, 2) {
@@ -147,7 +143,6 @@ enum SupervisionModule {
             guard let t = PollTimeout.from(seconds: try duration(L, 2)) else { throw .argument(2, "timeout is NaN") }
             timeout = t
         }
-        let fds = entries.sorted { $0.0 < $1.0 }.map(\.1)
         do throws(SysError) {
             pushIntegers(L, try pollReadable(fds, timeout: timeout))
             return 1
