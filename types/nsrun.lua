@@ -70,6 +70,7 @@
 ---@field uid_map? nsrun.IdMap clone only, with CLONE_NEWUSER: written by the parent before fn runs
 ---@field gid_map? nsrun.IdMap clone only, with CLONE_NEWUSER: written by the parent before fn runs
 ---@field setgroups? "deny"|"allow" clone only: "deny" is written to /proc/PID/setgroups before the maps
+---@field after_clone? fun(pid: integer, pidfd: nsrun.Pidfd): any, string?, integer? clone only: called in the parent (after the maps) while the child waits; true goes on, `nil, message, errno` or false makes clone kill and reap the child and return those, an error is raised by clone. The pidfd is the handle clone returns
 
 ---`{root = dir}`: resolve the target inside `dir` (openat2 RESOLVE_IN_ROOT).
 ---@class nsrun.RootOption
@@ -730,6 +731,21 @@ function ns.sigprocmask(how, signals) end
 ---@return string? message
 ---@return integer? errno
 function ns.poll(fds, timeout) end
+
+---Turns the calling process into a minimal init for the program `pidfd` (pid 1 of a new pid namespace,
+---as tini) and never returns: every signal blocked, every fd from 3 up closed but pidfd, `forward` and
+---`status`; the signals read from `forward` (a signalfd) are sent on to the program, every child is
+---reaped, and once the program has ended, "exit N -", "signal N core" or "signal N -" is written to
+---`status` and the process exits with the program's code or 128 + its signal. In a child with vfork
+---semantics cloned with `after_clone` or maps, it first moves to a stack of its own and releases the
+---caller, which resumes as after an exec. Raises in a plain CLONE_VFORK child (its caller waits for an
+---exec the kernel tracks). Returns `nil, message, errno` only when it cannot start.
+---@param pidfd nsrun.Pidfd the program (a handle from clone)
+---@param opts? {forward?: integer, status?: integer}
+---@return nil
+---@return string message
+---@return integer errno
+function ns.become_init(pidfd, opts) end
 
 ---Reaps a child that has exited (pid, or -1 for any); with "nohang", 0 when none has.
 ---@param pid integer

@@ -252,12 +252,23 @@ int nsrun_lua_dry_call(lua_State *L, const char *name, int nargs)
     write_line(&l);
 
     if (strcmp(name, "execve") == 0 || strcmp(name, "execveat") == 0 ||
-        strcmp(name, "exec") == 0 || strcmp(name, "_exit") == 0) {
+        strcmp(name, "exec") == 0 || strcmp(name, "_exit") == 0 ||
+        strcmp(name, "become_init") == 0) {
         lua_pushlightuserdata(L, (void *)exec_sentinel);
         return lua_error(L);
     }
     if (strcmp(name, "clone") == 0 || strcmp(name, "raw_clone") == 0) {
         int pid = dry_pid++;
+        if (strcmp(name, "clone") == 0 && lua_type(L, 1) == LUA_TTABLE &&
+            lua_getfield(L, 1, "after_clone") == LUA_TFUNCTION) {
+            /* The parent's steps come first, as they would. */
+            lua_pushinteger(L, pid);
+            nsrun_lua_push_fake_pidfd(L, pid);
+            if (lua_pcall(L, 2, 0, 0) != LUA_OK)
+                return lua_error(L);
+        } else if (strcmp(name, "clone") == 0 && lua_type(L, 1) == LUA_TTABLE) {
+            lua_pop(L, 1);
+        }
         if (strcmp(name, "clone") == 0 && lua_type(L, 2) == LUA_TFUNCTION) {
             /* The child's steps belong to the plan: run fn(...) inline. */
             lua_pushvalue(L, 2);
@@ -297,8 +308,9 @@ int nsrun_lua_dry_call(lua_State *L, const char *name, int nargs)
  * returns. The metatable exists: LuaHost.setMode makes it for a dry run. */
 void nsrun_lua_push_fake_pidfd(lua_State *L, int pid)
 {
-    int *box = lua_newuserdatauv(L, 2 * sizeof(int), 0);
+    int *box = lua_newuserdatauv(L, 3 * sizeof(int), 0);
     box[0] = -1;
     box[1] = pid;
+    box[2] = 0;
     luaL_setmetatable(L, "nsrun.pidfd");
 }

@@ -3,14 +3,17 @@
  * own while the parent's frames stay live. nsrun_sys_clone_vm_exec's child
  * touches nothing but the arguments prepared for it, then execs;
  * nsrun_sys_clone_vm_call's child runs a function (a Lua child) and then
- * execs or _exits. */
+ * execs or _exits; nsrun_sys_clone_vm_call_sync's may instead release its
+ * parent early and live on as an init (init.c). */
 #define _GNU_SOURCE 1
 #include "nsrun_sys.h"
+#include "clone_vm_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -89,22 +92,63 @@ pid_t nsrun_sys_clone_vm_exec(unsigned long flags, int exit_signal,
  * pages of it. */
 #define NSRUN_VM_CALL_STACK_SIZE (8 * 1024 * 1024)
 
-/* The reserved stack, kept for the next call: its touched pages are then
- * already there, and a set-A child costs no stack faults. `vm_call_busy` is
- * set while a child runs on it; a child that clones again gets a fresh one. */
-static char *vm_call_stack;
-static size_t vm_call_len;
-static int vm_call_busy;
+/* Reserved stacks, kept for the next calls: their touched pages are then
+ * already there, and a set-A child costs no stack faults. Two, because a
+ * sandbox's first process (itself on one) starts its program on another.
+ * A slot is busy while a child runs on it; a deeper nesting gets a fresh
+ * stack, unmapped afterwards. */
+#define NSRUN_VM_CACHED_STACKS 2
+
+static struct {
+    char *map;
+    size_t len;
+    int busy;
+} vm_cache[NSRUN_VM_CACHED_STACKS];
+
+/* The stacks of children that became inits (init.c), freed once the kernel
+ * has cleared their `alive` word: it does so when the child exits, however
+ * it ends (set_tid_address(2)). Only the parent walks or frees the list;
+ * a child appends to it while its parent is blocked. */
+static struct nsrun_vm_retired *vm_retired;
+
+void nsrun_vm_retire(struct nsrun_vm_retired *r)
+{
+    r->next = vm_retired;
+    vm_retired = r;
+}
+
+static void vm_reap_retired(void)
+{
+    struct nsrun_vm_retired **p = &vm_retired;
+
+    while (*p) {
+        struct nsrun_vm_retired *r = *p;
+        if (__atomic_load_n(&r->alive, __ATOMIC_ACQUIRE) == 0) {
+            *p = r->next;
+            munmap(r->stack, r->len);
+            free(r);
+        } else {
+            p = &r->next;
+        }
+    }
+}
 
 struct vm_call_args {
     int (*fn)(void *);
     void *arg;
 };
 
+/* The pid of the CLONE_VFORK child running now, and the sync child's
+ * arguments (with its pid): set by each child as it starts, restored by its
+ * parent once it returns, so that nested children see their own. */
+static pid_t vm_vfork_self;
+static struct vm_sync_args *vm_sync_self;
+
 static int vm_call_child(void *p)
 {
     struct vm_call_args *a = p;
 
+    vm_vfork_self = (pid_t)syscall(SYS_getpid);
     /* _exit, never exit: no atexit handlers run in a process that shares
      * the caller's memory. */
     _exit(a->fn(a->arg));
@@ -130,50 +174,72 @@ static char *vm_stack(size_t *len)
     return map;
 }
 
-/* A stack for a child about to be cloned: the cached one, or a fresh one
- * when it is in use (a vfork child cloning again; *own is then set and the
- * caller unmaps it afterwards). Marks the cached stack busy. NULL and errno
- * if mmap fails. */
-static char *vm_stack_acquire(size_t *len, int *own)
+/* A stack for a child about to be cloned: a free cached one (reserved on
+ * first use), or a fresh one when both are busy (*slot is then -1 and the
+ * caller unmaps it afterwards). Frees the stacks of inits that have ended.
+ * NULL and errno if mmap fails. */
+static char *vm_stack_acquire(size_t *len, int *slot)
 {
     char *map;
+    int i;
 
-    *own = vm_call_busy;
-    if (*own || vm_call_stack == NULL) {
-        map = vm_stack(len);
-        if (map == NULL)
-            return NULL;
-        if (!*own) {
-            vm_call_stack = map;
-            vm_call_len = *len;
+    vm_reap_retired();
+    for (i = 0; i < NSRUN_VM_CACHED_STACKS; i++) {
+        if (vm_cache[i].busy)
+            continue;
+        if (vm_cache[i].map == NULL) {
+            vm_cache[i].map = vm_stack(&vm_cache[i].len);
+            if (vm_cache[i].map == NULL)
+                return NULL;
         }
-    } else {
-        map = vm_call_stack;
-        *len = vm_call_len;
+        vm_cache[i].busy = 1;
+        *slot = i;
+        *len = vm_cache[i].len;
+        return vm_cache[i].map;
     }
-    vm_call_busy = 1;
+    *slot = -1;
+    map = vm_stack(len);
     return map;
 }
 
-/* The child no longer runs on `map` (it exec'd or exited): free again. */
-static void vm_stack_release(char *map, size_t len, int own)
+/* The child no longer runs on `map` (it exec'd, exited, or moved to an
+ * init stack of its own): free again. */
+static void vm_stack_release(char *map, size_t len, int slot)
 {
-    vm_call_busy = own;
-    if (own)
+    if (slot >= 0)
+        vm_cache[slot].busy = 0;
+    else
         munmap(map, len);
+}
+
+int nsrun_vm_child_kind(void)
+{
+    pid_t self = (pid_t)syscall(SYS_getpid);
+
+    if (vm_vfork_self == self)
+        return NSRUN_VM_CHILD_VFORK;
+    if (vm_sync_self != NULL && vm_sync_self->self == self)
+        return NSRUN_VM_CHILD_SYNC;
+    return NSRUN_VM_CHILD_NONE;
+}
+
+struct vm_sync_args *nsrun_vm_sync_self(void)
+{
+    return vm_sync_self;
 }
 
 pid_t nsrun_sys_clone_vm_call(unsigned long flags, int exit_signal,
                               int (*fn)(void *), void *arg, int *pidfd)
 {
     struct vm_call_args args = { .fn = fn, .arg = arg };
+    pid_t prev_self = vm_vfork_self;
     char *map;
     size_t len;
-    int own, saved;
+    int slot, saved;
     pid_t pid;
 
     *pidfd = -1;
-    map = vm_stack_acquire(&len, &own);
+    map = vm_stack_acquire(&len, &slot);
     if (map == NULL)
         return -1;
     pid = clone(vm_call_child, map + len,
@@ -181,16 +247,11 @@ pid_t nsrun_sys_clone_vm_call(unsigned long flags, int exit_signal,
                 &args, pidfd);
     saved = errno;
     /* CLONE_VFORK: the child has exec'd or exited. */
-    vm_stack_release(map, len, own);
+    vm_vfork_self = prev_self;
+    vm_stack_release(map, len, slot);
     errno = saved;
     return pid;
 }
-
-struct vm_sync_args {
-    int (*fn)(void *);
-    void *arg;
-    int go_r, go_w, done_r;
-};
 
 static int vm_sync_child(void *p)
 {
@@ -198,6 +259,8 @@ static int vm_sync_child(void *p)
     char c = 0;
     ssize_t n;
 
+    a->self = (pid_t)syscall(SYS_getpid);
+    vm_sync_self = a;
     /* This fd table is the child's own copy: closing here leaves the
      * parent's ends open. done's write end stays, close-on-exec: the
      * parent reads EOF when this process has exec'd or exited. */
@@ -215,14 +278,15 @@ static int vm_sync_child(void *p)
 
 pid_t nsrun_sys_clone_vm_call_sync(unsigned long flags, int exit_signal,
                                    int (*fn)(void *), void *arg, int *pidfd,
-                                   int (*step)(pid_t, void *), void *step_arg,
+                                   int (*step)(pid_t, int, void *), void *step_arg,
                                    int *step_failed)
 {
     struct vm_sync_args args = { .fn = fn, .arg = arg };
+    struct vm_sync_args *prev_self = vm_sync_self;
     int go[2], done[2];
     char *map;
     size_t len;
-    int own, saved, masked = 0;
+    int slot, saved, masked = 0;
     sigset_t old_mask;
     pid_t pid;
     char c;
@@ -241,7 +305,8 @@ pid_t nsrun_sys_clone_vm_call_sync(unsigned long flags, int exit_signal,
     args.go_r = go[0];
     args.go_w = go[1];
     args.done_r = done[0];
-    map = vm_stack_acquire(&len, &own);
+    args.done_w = done[1];
+    map = vm_stack_acquire(&len, &slot);
     if (map == NULL) {
         saved = errno;
         close(go[0]); close(go[1]); close(done[0]); close(done[1]);
@@ -258,7 +323,7 @@ pid_t nsrun_sys_clone_vm_call_sync(unsigned long flags, int exit_signal,
         /* The child is blocked in read() on go: it touches no memory of
          * ours, so the step may allocate (malloc takes no lock in a process
          * glibc thinks single-threaded; nothing else runs now). */
-        if (step(pid, step_arg) != 0) {
+        if (step(pid, *pidfd, step_arg) != 0) {
             *step_failed = 1;
             nsrun_sys_pidfd_send_signal(*pidfd, SIGKILL, 0);
         } else {
@@ -277,14 +342,16 @@ pid_t nsrun_sys_clone_vm_call_sync(unsigned long flags, int exit_signal,
     }
     close(go[1]);
     /* As CLONE_VFORK would: return only when the child no longer runs in
-     * our memory (exec'd or exited: EOF on done). Nothing here allocates. */
+     * our memory or on our stack (exec'd, exited, or became an init on a
+     * stack of its own: EOF on done). Nothing here allocates. */
     if (pid > 0)
         while (read(done[0], &c, 1) < 0 && errno == EINTR)
             ;
     if (masked)
         sigprocmask(SIG_SETMASK, &old_mask, NULL);
     close(done[0]);
-    vm_stack_release(map, len, own);
+    vm_sync_self = prev_self;
+    vm_stack_release(map, len, slot);
     errno = saved;
     return pid;
 }

@@ -423,6 +423,12 @@ function M.plan(s)
   if s.hooks.after_clone then action(plan, "parent", "after_clone", "hooks.after_clone(sandbox)", s.hooks.after_clone) end
 
   -- In the sandbox's first process.
+  if s.cgroup and s.ns.cgroup then
+    -- Joined after the clone (by the parent, in after_clone): a cgroup
+    -- namespace made by the clone would be rooted in nsrun's cgroup, so it
+    -- is made now, rooted in the sandbox's own (as crun does).
+    step(plan, "child", "cgroup", "unshare", CLONE_NEWCGROUP)
+  end
   if s.new_session then step(plan, "child", "session", "setsid") end
   if s.ns.user then
     -- A child of root keeps root's ids until it takes the mapped ones.
@@ -659,64 +665,35 @@ local function program_main(s, plan, sandbox, err_w)
   ns._exit((errno == ns.errno.ENOENT or errno == ns.errno.ENOTDIR) and 127 or 126)
 end
 
--- Closes every fd from 3 up except `keep` (close_range over the gaps).
-local function close_all_but(keep)
-  table.sort(keep)
-  local from = 3
-  for _, fd in ipairs(keep) do
-    if fd > from then ns.close_range(from, fd - 1) end
-    if fd >= from then from = fd + 1 end
-  end
-  ns.close_range(from)
-end
-
--- A minimal init (pid 1), as tini: starts the program, forwards the
--- forwarded signals to it, reaps every zombie, and exits as the program did.
+-- The init (pid 1), as tini: starts the program, then becomes
+-- ns.become_init, which forwards the forwarded signals to it, reaps every
+-- zombie, and exits as the program did. That loop is C: a first process
+-- with vfork semantics shares nsrun's memory, and once it has released
+-- nsrun (become_init does) it must not run Lua there.
 local function init_main(s, plan, sandbox, err_w, status_w)
   local sfd = assert(ns.signalfd(M.forwarded_signals))
-  local chld = assert(ns.signalfd({ "CHLD" }))
-  -- vfork semantics: the program's process sets itself up in init's memory
-  -- instead of a copy of it (no page copied), and init, which has nothing
-  -- to do until then, waits for its exec. Nothing the program's steps wait
-  -- for comes from init.
+  -- vfork semantics: the program's process sets itself up in our memory
+  -- instead of a copy of it (no page copied), and we, with nothing to do
+  -- until then, wait for its exec. Nothing the program's steps wait for
+  -- comes from here.
   local pid, pidfd, errno = clone(ns.CLONE_VM | ns.CLONE_VFORK, program_main, s, plan, sandbox, err_w)
   if not pid then
     report(err_w, "init", pidfd, errno)
     return M.setup_failure_status
   end
-  -- Keep only what init uses: an inherited pipe end held here would keep
-  -- the program from ever seeing EOF on it.
-  close_all_but({ sfd, chld, pidfd:fd(), status_w })
-  local status
-  while true do
-    local ready = ns.poll({ sfd, chld, pidfd }, nil)
-    for _, fd in ipairs(ready) do
-      if fd == sfd then
-        for _, sig in ipairs(ns.read_signals(sfd)) do pidfd_signal(pidfd, sig) end
-      elseif fd == chld then
-        ns.read_signals(chld)
-      end
-    end
-    -- Reap whatever ended: orphans re-parented to us, and the program.
-    while true do
-      local reaped, how, n, core = ns.waitpid(-1, "nohang")
-      if not reaped or reaped == 0 then break end
-      if reaped == pid then
-        status = how == "exit" and n or 128 + n
-        -- pid 1 cannot die by the program's signal; the supervisor learns
-        -- the program's real end from this pipe.
-        ns.write(status_w, ("%s %d %s"):format(how, n, core and "core" or "-"))
-      end
-    end
-    if status then break end
-  end
-  -- Whatever the program left behind dies with the namespace when we exit.
-  return status
+  -- become_init keeps only the fds it uses: an inherited pipe end held
+  -- here would keep the program from ever seeing EOF on it (and the
+  -- supervisor from seeing the report pipe's EOF).
+  local _, msg = ns.become_init(pidfd, { forward = sfd, status = status_w })
+  -- Still here: the init could not start (no memory for its stack).
+  pidfd_signal(pidfd, "KILL")
+  io.stderr:write("nsrun.sandbox: ", tostring(msg), "\n")
+  return M.setup_failure_status
 end
 
--- The sandbox's first process.
-local function child_main(s, plan, sandbox, go_r, go_w, err_r, err_w, status_r, status_w)
-  ns.close(go_w)
+-- The sandbox's first process. It starts once the supervisor has done its
+-- part (maps, network, cgroup: clone's after_clone).
+local function child_main(s, plan, sandbox, err_r, err_w, status_r, status_w)
   ns.close(err_r)
   ns.close(status_r)
   if s.die_with_parent then
@@ -727,10 +704,6 @@ local function child_main(s, plan, sandbox, go_r, go_w, err_r, err_w, status_r, 
     -- exited, whatever namespace we are in (signals could not reach it).
     if #ns.poll({ sandbox.parent_pidfd }, 0) > 0 then ns._exit(M.setup_failure_status) end
   end
-  -- Wait for the parent's go (EOF: the parent died before sending it).
-  local go = ns.read(go_r, 1)
-  if go ~= "g" then ns._exit(M.setup_failure_status) end
-  ns.close(go_r)
   local failure = run_steps(plan, "child", sandbox)
   if failure then
     report(err_w, failure.stage, failure.error, failure.errno)
@@ -876,11 +849,10 @@ function M.start(spec, fname)
       self.devnull = fd
     end
   end
-  local go_r, go_w = assert(ns.pipe())
   local err_r, err_w = assert(ns.pipe())
   local status_r, status_w = assert(ns.pipe())
   local function undo(stage, msg, errno)
-    ns.close(go_r); ns.close(go_w); ns.close(err_w); ns.close(status_r); ns.close(status_w)
+    ns.close(err_w); ns.close(status_r); ns.close(status_w)
     cleanup(self)
     self.result = { status = "error", stage = stage, error = msg, errno = errno }
     return self
@@ -888,7 +860,6 @@ function M.start(spec, fname)
   self.err_r = err_r
   -- Blocked from here on, read through a signalfd, forwarded by :wait().
   self.sfd = assert(ns.signalfd(M.forwarded_signals))
-  local clone_args = { flags = s.clone_flags }
   if s.cgroup then
     local cg, msg, errno = ns.cgroup.create(s.cgroup.name or ("nsrun-" .. getpid() .. "-" .. math.floor(ns.clock() * 1000) % 100000))
     if not cg then return undo("cgroup", msg, errno) end
@@ -897,35 +868,35 @@ function M.start(spec, fname)
     for _, k in ipairs({ "memory", "pids", "cpu" }) do limits[k] = s.cgroup[k] end
     local ok, msg2, errno2 = cg:limit(limits)
     if not ok then return undo("cgroup", msg2, errno2) end
-    clone_args.cgroup = cg
   end
-  local pid, pidfd, errno = clone(clone_args, child_main, s, plan, self, go_r, go_w, err_r, err_w, status_r, status_w)
-  if not pid then return undo("clone", pidfd, errno) end
-  self.pid, self.pidfd_handle = pid, pidfd
-  ns.close(go_r); ns.close(err_w); ns.close(status_w)
-  self.status_r = status_r
-  -- On a hybrid host a pids limit lives in a v1 companion cgroup, which
-  -- CLONE_INTO_CGROUP cannot reach: add the child before it goes on.
-  if self.cgroup and self.cgroup.v1_path then
-    local ok, msg2, errno2 = self.cgroup:add(pid)
-    if not ok then
-      pidfd_signal(pidfd, "KILL"); ns.wait(pidfd); ns.close(go_w)
-      cleanup(self)
-      self.result = { status = "error", stage = "cgroup", error = msg2, errno = errno2 }
-      return self
+  -- The supervisor's part, while the first process waits: the cgroup (v2
+  -- and, on a hybrid host, its v1 companion), the maps, the network.
+  local parent_failure
+  local function after_clone(pid, pidfd)
+    self.pid, self.pidfd_handle = pid, pidfd
+    if self.cgroup then
+      local ok, msg, errno = self.cgroup:add(pid)
+      if not ok then parent_failure = { stage = "cgroup", error = msg, errno = errno } end
     end
+    parent_failure = parent_failure or run_steps(plan, "parent", self)
+    if parent_failure then return nil, parent_failure.error, parent_failure.errno end
+    return true
   end
-  local failure = run_steps(plan, "parent", self)
-  if failure then
-    pidfd_signal(pidfd, "KILL")
-    ns.wait(pidfd)
-    ns.close(go_w)
-    cleanup(self)
-    self.result = { status = "error", stage = failure.stage, error = failure.error, errno = failure.errno }
-    return self
+  -- The first process has vfork semantics (it runs in our memory, no page
+  -- copied, and clone returns once it has exec'd the program, become its
+  -- init, or failed), unless a hook of the caller's runs in the sandbox:
+  -- that code gets a copy of memory, as it would with fork.
+  local flags = s.clone_flags
+  if s.cgroup then flags = flags & ~CLONE_NEWCGROUP end -- unshared by the child (plan)
+  if not (s.hooks.in_child or s.hooks.before_exec) then flags = flags | ns.CLONE_VM | ns.CLONE_VFORK end
+  local pid, pidfd, errno = clone({ flags = flags, after_clone = after_clone },
+    child_main, s, plan, self, err_r, err_w, status_r, status_w)
+  if not pid then
+    if parent_failure then return undo(parent_failure.stage, parent_failure.error, parent_failure.errno) end
+    return undo("clone", pidfd, errno)
   end
-  ns.write(go_w, "g")
-  ns.close(go_w)
+  ns.close(err_w); ns.close(status_w)
+  self.status_r = status_r
   -- Returns once the program runs: the report pipe is close-on-exec, so EOF
   -- means the exec happened; a report means setup failed (the child exits).
   self.failure = read_report(err_r)

@@ -81,16 +81,18 @@ pid_t nsrun_sys_clone_vm_call(unsigned long flags, int exit_signal,
 
 /* nsrun_sys_clone_vm_call with a step in between: the child is cloned
  * CLONE_VM without CLONE_VFORK (which would suspend the caller) and waits
- * on a close-on-exec pipe; the caller runs `step(pid, step_arg)` (writing a
- * new user namespace's maps), then releases the child, then waits until it
- * has exec'd or exited (EOF on a second close-on-exec pipe), as CLONE_VFORK
- * would. A nonzero step result: the child is sent SIGKILL before it runs
- * `fn`, *step_failed is set, and the pid is still returned (the caller
- * reaps it). The stack and flags rules are nsrun_sys_clone_vm_call's. */
+ * on a close-on-exec pipe; the caller runs `step(pid, pidfd, step_arg)`
+ * (writing a new user namespace's maps, a Lua after_clone), then releases
+ * the child, then waits until it has exec'd or exited (EOF on a second
+ * close-on-exec pipe), as CLONE_VFORK would, or until it became an init on
+ * a stack of its own (nsrun_sys_become_init, nsrun_init.h). A nonzero step
+ * result: the child is sent SIGKILL before it runs `fn`, *step_failed is
+ * set, and the pid is still returned (the caller reaps it). The stack and
+ * flags rules are nsrun_sys_clone_vm_call's. */
 pid_t nsrun_sys_clone_vm_call_sync(unsigned long flags, int exit_signal,
                                    int (*_Nonnull fn)(void *_Nullable), void *_Nullable arg,
                                    int *pidfd,
-                                   int (*_Nonnull step)(pid_t, void *_Nullable), void *_Nullable step_arg,
+                                   int (*_Nonnull step)(pid_t, int, void *_Nullable), void *_Nullable step_arg,
                                    int *step_failed);
 
 /* Raw getpid(2)/gettid(2): right after a raw clone glibc's caches may be

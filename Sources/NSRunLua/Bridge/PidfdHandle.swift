@@ -12,6 +12,11 @@ import Glibc
 struct PidfdBox {
     var fd: Int32
     var pid: Int32
+    /// The process whose fd table holds `fd`: the collector closes the fd
+    /// only there. A handle made by a child with vfork semantics lives on
+    /// in its parent's memory, where the same number is another fd (or
+    /// none); observe.c's dry-run stand-in has the same layout.
+    var owner: Int32
 }
 
 enum PidfdHandle {
@@ -19,7 +24,7 @@ enum PidfdHandle {
 
     static func push(_ L: LuaState, fd: Int32, pid: Int32) {
         let raw = lua_newuserdatauv(L, MemoryLayout<PidfdBox>.size, 0)!
-        raw.bindMemory(to: PidfdBox.self, capacity: 1).initialize(to: PidfdBox(fd: fd, pid: pid))
+        raw.bindMemory(to: PidfdBox.self, capacity: 1).initialize(to: PidfdBox(fd: fd, pid: pid, owner: rawGetpid()))
         ensureMetatable(L)
         luaL_setmetatable(L, metatable)
     }
@@ -46,12 +51,26 @@ enum PidfdHandle {
         return 0
     }
 
+    /// __gc: close, but only in the process that made the handle.
+    static func collect(_ L: LuaState) -> Int32 {
+        if let b = box(L, 1), b.pointee.fd >= 0 {
+            if b.pointee.owner == rawGetpid() { Glibc.close(b.pointee.fd) }
+            b.pointee.fd = -1
+        }
+        return 0
+    }
+
+    /// Forgets the fd without closing it (someone else closed it).
+    static func disown(_ L: LuaState, _ i: Int32) {
+        box(L, i)?.pointee.fd = -1
+    }
+
     /// The metatable (methods fd, pid, close, signal, wait; __gc, __close,
     /// __tostring), created in the registry by the first push; the stack is
     /// unchanged.
     static func ensureMetatable(_ L: LuaState) {
         guard luaL_newmetatable(L, metatable) != 0 else { nsrun_lua_pop(L, 1); return }
-        nsrun_lua_pushbinding(L, { L in PidfdHandle.close(L) }, "__gc")
+        nsrun_lua_pushbinding(L, { L in PidfdHandle.collect(L) }, "__gc")
         LuaTable.setField(L, -2, "__gc")
         nsrun_lua_pushbinding(L, { L in PidfdHandle.close(L) }, "__close")
         LuaTable.setField(L, -2, "__close")

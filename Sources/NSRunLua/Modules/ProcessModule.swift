@@ -31,21 +31,24 @@ enum ProcessModule {
     /// Flags as an integer, or a table mirroring clone3's arguments
     /// `{flags=, cgroup=, exit_signal=}` (raw_clone: no maps).
     static func request(_ L: LuaState, _ i: Int32) throws(LuaRaise) -> CloneRequest {
-        let (req, maps) = try cloneArguments(L, i)
+        let (req, maps, after) = try cloneArguments(L, i)
         if maps != nil { throw .argument(i, "uid_map, gid_map and setgroups are clone's (the child waits for them), not raw_clone's") }
+        if after { throw .argument(i, "after_clone is clone's (the child waits for it), not raw_clone's") }
         return req
     }
 
     /// clone's first argument: `request`'s, plus `uid_map`, `gid_map` and
     /// `setgroups = "deny"|"allow"`, written by the parent before the child
-    /// runs (CLONE_NEWUSER required).
-    static func cloneArguments(_ L: LuaState, _ i: Int32) throws(LuaRaise) -> (CloneRequest, UserNamespaceMaps?) {
+    /// runs (CLONE_NEWUSER required), and `after_clone`, a function the
+    /// parent calls meanwhile (true when there is one).
+    static func cloneArguments(_ L: LuaState, _ i: Int32) throws(LuaRaise) -> (CloneRequest, UserNamespaceMaps?, Bool) {
         switch lua_type(L, i) {
         case LUA_TNUMBER:
-            return (CloneRequest(flags: CloneFlags(rawValue: UInt64(bitPattern: try LuaArgs.integer(L, i)))), nil)
+            return (CloneRequest(flags: CloneFlags(rawValue: UInt64(bitPattern: try LuaArgs.integer(L, i)))), nil, false)
         case LUA_TTABLE:
             var req = CloneRequest(flags: [])
             var maps: UserNamespaceMaps? = nil
+            var after = false
             lua_pushnil(L)
             while lua_next(L, i) != 0 {
                 defer { nsrun_lua_pop(L, 1) }
@@ -71,14 +74,19 @@ enum ProcessModule {
                     var m = maps ?? UserNamespaceMaps()
                     m.denySetgroups = v == "deny"
                     maps = m
+                case "after_clone":
+                    guard lua_type(L, -1) == LUA_TFUNCTION else {
+                        throw .argument(i, "'after_clone': function expected, got \(LuaArgs.typeName(L, -1))")
+                    }
+                    after = true
                 default:
-                    throw .argument(i, "unknown clone argument '\(key)' (expected flags, cgroup, exit_signal, uid_map, gid_map, setgroups)")
+                    throw .argument(i, "unknown clone argument '\(key)' (expected flags, cgroup, exit_signal, uid_map, gid_map, setgroups, after_clone)")
                 }
             }
             if maps != nil && !req.flags.contains(.newUser) {
                 throw .argument(i, "uid_map, gid_map and setgroups need CLONE_NEWUSER in flags")
             }
-            return (req, maps)
+            return (req, maps, after)
         default:
             throw LuaArgs.expected(L, i, "flags (integer or table)")
         }
@@ -139,13 +147,13 @@ enum ProcessModule {
     /// clone(flags, fn, ...), fn run in a Lua thread of its own while the
     /// caller waits for its exec or exit (vfork semantics).
     static let clone: nsrun_binding = { L in binding(L) { L throws(LuaRaise) in
-        let (req, maps) = try cloneArguments(L, 1)
+        let (req, maps, after) = try cloneArguments(L, 1)
         if let why = req.refusal(for: .callback) { throw .argument(1, why) }
         if req.flags.contains(.vm) && lua_type(L, 2) == LUA_TFUNCTION {
-            return try vforkChild(L, req, maps: maps)
+            return try vforkChild(L, req, maps: maps, after: after)
         }
-        if maps != nil && req.flags.contains(.vm) {
-            throw .argument(1, "uid_map, gid_map and setgroups need a function child (the argv form runs no code that could wait for them)")
+        if (maps != nil || after) && lua_type(L, 2) != LUA_TFUNCTION {
+            throw .argument(1, "uid_map, gid_map, setgroups and after_clone need a function child (the argv form runs no code that could wait for them)")
         }
         if req.flags.contains(.vm) {
             guard lua_type(L, 2) == LUA_TTABLE else {
@@ -162,18 +170,90 @@ enum ProcessModule {
         }
         guard lua_type(L, 2) == LUA_TFUNCTION else { throw LuaArgs.expected(L, 2, "function") }
         let nargs = lua_gettop(L) - 2
+        if maps == nil && !after {
+            do throws(CloneError) {
+                return pushChild(L, try cloneCallback(req) { runChild(L, nargs: nargs) })
+            } catch { return try refused(error, arg: 1, L) }
+        }
+        let hook = AfterClone(L, present: after)
         do throws(CloneError) {
-            if let maps { return pushChild(L, try cloneCallback(req, maps: maps) { runChild(L, nargs: nargs) }) }
-            return pushChild(L, try cloneCallback(req) { runChild(L, nargs: nargs) })
-        } catch { return try refused(error, arg: 1, L) }
+            let child = try cloneCallback(req, then: ParentStep(maps: maps, after: hook.step)) { runChild(L, nargs: nargs) }
+            return hook.pushChild(L, child)
+        } catch { return try hook.failed(L, error) }
     } }
+
+    /// clone's `after_clone(pid, pidfd)`: called in the parent while the
+    /// child waits, with the pidfd handle clone then returns. It goes on
+    /// with a true result; `nil, message, errno` (or false) makes clone kill
+    /// and reap the child and return those; an error it raises is raised by
+    /// clone, once the child is killed and reaped.
+    final class AfterClone {
+        let L: LuaState
+        let present: Bool
+        /// Stack index of the handle pushed for the child, once there is one.
+        var handle: Int32 = 0
+        var raised: String?
+        var refusal: (String, Int64)?
+
+        init(_ L: LuaState, present: Bool) {
+            self.L = L
+            self.present = present
+        }
+
+        /// The step given to NSRunCore (runs after the maps are written).
+        var step: ((ClonedChild) throws(SysError) -> Void)? {
+            guard present else { return nil }
+            return { [self] child throws(SysError) in
+                PidfdHandle.push(L, fd: child.pidfd, pid: child.pid)
+                handle = lua_gettop(L)
+                LuaTable.getField(L, 1, "after_clone")
+                lua_pushinteger(L, lua_Integer(child.pid))
+                lua_pushvalue(L, handle)
+                guard lua_pcallk(L, 2, 3, 0, 0, nil) == LUA_OK else {
+                    raised = "after_clone: " + (luaL_tolstring(L, -1, nil).map { String(cString: $0) } ?? "(error object)")
+                    nsrun_lua_pop(L, 2) // the text and the error
+                    throw SysError(errno: 0, operation: "after_clone", object: "raised")
+                }
+                defer { nsrun_lua_pop(L, 3) }
+                if lua_toboolean(L, -3) == 0 {
+                    let msg = lua_type(L, -2) == LUA_TSTRING ? String(cString: lua_tolstring(L, -2, nil)) : "after_clone returned \(lua_type(L, -3) == LUA_TNIL ? "nil" : "false")"
+                    var ok: Int32 = 0
+                    let errno = lua_tointegerx(L, -1, &ok)
+                    refusal = (msg, ok != 0 ? errno : 0)
+                    throw SysError(errno: Int32(clamping: ok != 0 ? errno : 0), operation: "after_clone", object: msg)
+                }
+            }
+        }
+
+        /// pid and the handle after_clone saw (or a new one).
+        func pushChild(_ L: LuaState, _ child: ClonedChild) -> Int32 {
+            guard handle > 0 else { return ProcessModule.pushChild(L, child) }
+            lua_pushinteger(L, lua_Integer(child.pid))
+            lua_pushvalue(L, handle)
+            return 2
+        }
+
+        /// A clone that failed: the child (if any) is reaped and its pidfd
+        /// closed already, so the handle forgets its fd.
+        func failed(_ L: LuaState, _ error: CloneError) throws(LuaRaise) -> Int32 {
+            if handle > 0 { PidfdHandle.disown(L, handle) }
+            if let raised { throw .message(raised) }
+            if let (msg, errno) = refusal {
+                lua_pushnil(L)
+                pushString(L, msg)
+                lua_pushinteger(L, lua_Integer(errno))
+                return 3
+            }
+            return try refused(error, arg: 1, L)
+        }
+    }
 
     /// clone(CLONE_VM|CLONE_VFORK|..., fn, ...): fn(...) runs in the child
     /// on a Lua thread of its own, so the caller's Lua stack and call frames
     /// are never touched, while the caller is suspended. The collector is
     /// stopped meanwhile: a finalizer run in the child (a pidfd's __gc, a
     /// cgroup's removal) would act in the child and be lost to the caller.
-    static func vforkChild(_ L: LuaState, _ req: CloneRequest, maps: UserNamespaceMaps?) throws(LuaRaise) -> Int32 {
+    static func vforkChild(_ L: LuaState, _ req: CloneRequest, maps: UserNamespaceMaps?, after: Bool) throws(LuaRaise) -> Int32 {
         let nargs = lua_gettop(L) - 2
         guard let thread = lua_newthread(L) else { throw .message("clone: cannot create a Lua thread") }
         // [flags, fn, args..., thread] → [flags, thread, fn, args...]; fn and
@@ -186,16 +266,16 @@ enum ProcessModule {
         let call = UnsafeMutablePointer<VforkCall>.allocate(capacity: 1)
         call.initialize(to: VforkCall(thread: thread, nargs: nargs))
         defer { call.deallocate() }
+        let hook = AfterClone(L, present: after)
         do throws(CloneError) {
             let child: ClonedChild
-            if let maps {
-                child = try cloneVMCall(req, maps: maps, vforkEntry, UnsafeMutableRawPointer(call))
+            if maps != nil || after {
+                child = try cloneVMCall(req, then: ParentStep(maps: maps, after: hook.step), vforkEntry, UnsafeMutableRawPointer(call))
             } else {
                 child = try cloneVMCall(req, vforkEntry, UnsafeMutableRawPointer(call))
             }
-            lua_settop(L, 1)
-            return pushChild(L, child)
-        } catch { return try refused(error, arg: 1, L) }
+            return hook.pushChild(L, child)
+        } catch { return try hook.failed(L, error) }
     }
 
     /// The vfork child's entry: runs the thread's function.

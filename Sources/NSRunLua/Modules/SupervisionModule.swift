@@ -7,10 +7,11 @@ import Glibc
 
 /// Process supervision: ns.signalfd, ns.read_signals, ns.sigprocmask,
 /// ns.poll, ns.waitpid, ns.kill, ns.set_pdeathsig, ns.get_pdeathsig,
-/// ns.getppid, ns.getrusage, ns.clock, ns.sleep.
+/// ns.getppid, ns.getrusage, ns.clock, ns.sleep, ns.become_init.
 enum SupervisionModule {
     static let module = LuaModule(
         functions: [
+            LuaFunction("become_init", becomeInit),
             LuaFunction("clock", { L in lua_pushnumber(L, monotonicSeconds()); return 1 }),
             LuaFunction("get_pdeathsig", { L in binding(L) { L throws(LuaRaise) in
                 do throws(SysError) { lua_pushinteger(L, lua_Integer(try parentDeathSignal())) }
@@ -62,6 +63,28 @@ enum SupervisionModule {
             LuaFunction("waitpid", waitpid),
         ]
     )
+
+    /// ns.become_init(pidfd [, {forward = signalfd, status = fd}]): this
+    /// process becomes the program's init and never returns (NSRunCore's
+    /// becomeInit). Misuse raises (a CLONE_VFORK child, a closed pidfd);
+    /// nil, message, errno if the init cannot start.
+    static let becomeInit: nsrun_binding = { L in binding(L) { L throws(LuaRaise) in
+        let pidfd = try PidfdHandle.fd(L, 1)
+        guard let box = PidfdHandle.box(L, 1) else { throw LuaArgs.expected(L, 1, "pidfd handle (from clone)") }
+        let pid = box.pointee.pid
+        var forward: Int32? = nil, status: Int32? = nil
+        try LuaArgs.options(L, 2, allowed: ["forward", "status"]) { key throws(LuaRaise) in
+            let fd = try LuaArgs.integerValue(L, -1, arg: 2, field: key)
+            guard (0...Int64(Int32.max)).contains(fd) else { throw .argument(2, "'\(key)': fd \(fd) out of range") }
+            if key == "forward" { forward = Int32(fd) } else { status = Int32(fd) }
+        }
+        do throws(SysError) {
+            try NSRunCore.becomeInit(pid: pid, pidfd: pidfd, forward: forward, status: status)
+        } catch {
+            if error.errno == EINVAL { throw .argument(1, error.object) }
+            return pushFailure(L, error)
+        }
+    } }
 
     /// `true`: the result of a call with nothing else to return.
     static func done(_ L: LuaState) -> Int32 {
