@@ -512,7 +512,7 @@ function M.plan(s)
   step(plan, "program", "capabilities", "drop_capabilities", s.capabilities or {})
   if s.no_new_privs then step(plan, "program", "no_new_privs", "no_new_privs") end
   if s.landlock then step(plan, "program", "landlock", "landlock", s.landlock) end
-  -- The parent blocked the forwarded signals (and init CHLD): a blocked mask
+  -- The parent blocked the forwarded signals: a blocked mask
   -- survives exec, so the program starts with none.
   step(plan, "program", "signals", "sigprocmask", "set", {})
   if s.hooks.before_exec then action(plan, "program", "before_exec", "hooks.before_exec()", s.hooks.before_exec) end
