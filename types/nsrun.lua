@@ -739,7 +739,7 @@ function ns.poll(fds, timeout) end
 ---`status` and the process exits with the program's code or 128 + its signal. In a child with vfork
 ---semantics cloned with `after_clone` or maps, it first moves to a stack of its own and releases the
 ---caller, which resumes as after an exec. Raises in a plain CLONE_VFORK child (its caller waits for an
----exec the kernel tracks). Returns `nil, message, errno` only when it cannot start.
+---exec the kernel tracks). Returns `nil, message, errno` only when it cannot start (ECHILD: not a child of the caller; ENOMEM).
 ---@param pidfd nsrun.Pidfd the program (a handle from clone)
 ---@param opts? {forward?: integer, status?: integer}
 ---@return nil

@@ -22,6 +22,9 @@
 #ifndef SYS_pidfd_send_signal
 #define SYS_pidfd_send_signal 424
 #endif
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
 #ifndef SYS_close_range
 #define SYS_close_range 436
 #endif
@@ -138,7 +141,7 @@ static __attribute__((noreturn)) void init_loop(const struct nsrun_init_config *
     uint64_t chld_mask = 1ULL << (SIGCHLD - 1);
     struct signalfd_siginfo sigs[8];
     struct pollfd fds[3];
-    int chld, nfds, i, exit_status = -1;
+    int chld, nfds, i, exit_status = -1, forward = c->forward_fd;
     long n;
 
     /* Orphans' ends wake us too; a SIGCHLD already pending is read from
@@ -167,18 +170,22 @@ static __attribute__((noreturn)) void init_loop(const struct nsrun_init_config *
             fds[nfds].fd = chld;
             fds[nfds++].events = POLLIN;
         }
-        if (c->forward_fd >= 0) {
-            fds[nfds].fd = c->forward_fd;
+        if (forward >= 0) {
+            fds[nfds].fd = forward;
             fds[nfds++].events = POLLIN;
         }
         /* Every signal is blocked: no EINTR to loop on. */
         if (raw5(SYS_ppoll, fds, nfds, 0, 0, KERNEL_SIGSET_SIZE) < 0)
             continue;
         for (i = 0; i < nfds; i++) {
+            if (fds[i].fd == forward && (fds[i].revents & (POLLNVAL | POLLERR | POLLHUP))) {
+                forward = -1; /* not a signalfd after all: poll it no more */
+                continue;
+            }
             if (!(fds[i].revents & POLLIN) || fds[i].fd == c->pidfd)
                 continue;
             while ((n = raw3(SYS_read, fds[i].fd, sigs, sizeof sigs)) > 0) {
-                if (fds[i].fd != c->forward_fd)
+                if (fds[i].fd != forward)
                     continue; /* SIGCHLD: the reaping above is the answer */
                 for (long k = 0; k < n / (long)sizeof sigs[0]; k++)
                     raw4(SYS_pidfd_send_signal, c->pidfd, sigs[k].ssi_signo, 0, 0);
@@ -244,6 +251,16 @@ int nsrun_sys_become_init(const struct nsrun_init_config *config)
     if (kind == NSRUN_VM_CHILD_VFORK) {
         errno = EINVAL;
         return -1;
+    }
+    /* Only a child of ours can be reaped: anything else would leave the
+     * loop waiting forever (WNOWAIT: nothing is consumed). */
+    {
+        siginfo_t si;
+        long r = raw5(SYS_waitid, P_PIDFD, config->pidfd, &si, WEXITED | WNOHANG | WNOWAIT | __WALL, 0);
+        if (r < 0) {
+            errno = (int)-r;
+            return -1;
+        }
     }
     sigfillset(&all);
     if (kind == NSRUN_VM_CHILD_NONE) {

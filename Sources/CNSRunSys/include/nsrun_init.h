@@ -35,8 +35,10 @@ struct nsrun_init_config {
  *     exits with its code, or 128 + its signal.
  * Returns -1 with errno, having changed nothing, only when it cannot start:
  * EINVAL in a CLONE_VFORK child (its parent waits for an exec or exit the
- * kernel tracks; it cannot be released), ENOMEM if the stack cannot be
- * mapped. */
+ * kernel tracks; it cannot be released), ECHILD when the program is not a
+ * child of the caller (it could never be reaped), ENOMEM if the stack
+ * cannot be mapped. A forward_fd that turns out not to be pollable is
+ * dropped. */
 int nsrun_sys_become_init(const struct nsrun_init_config *config);
 
 #pragma clang assume_nonnull end

@@ -15,7 +15,8 @@ import Glibc
 ///
 /// - Throws only when it cannot start, having changed nothing: `EINVAL` in
 ///   a child of CLONE_VFORK (the kernel holds its parent until an exec or
-///   exit), `ENOMEM` for the stack.
+///   exit), `ECHILD` for a program that is not a child of the caller,
+///   `ENOMEM` for the stack.
 public func becomeInit(pid: pid_t, pidfd: Int32, forward: Int32?, status: Int32?) throws(SysError) -> Never {
     var config = nsrun_init_config(pidfd: pidfd, pid: pid,
                                    forward_fd: forward ?? -1, status_fd: status ?? -1)

@@ -151,4 +151,11 @@ T.test("become_init in a plain CLONE_VFORK child raises: its parent waits for an
   T.raises("unknown option 'x'", ns.become_init, select(2, clone(0, function() return 0 end)), { x = 1 })
 end)
 
+T.test("become_init refuses a program that is not its child: nil, message, ECHILD; nothing changed", function()
+  local me <close> = assert(ns.pidfd_open(getpid()))
+  local before = T.shell_out("ls /proc/" .. getpid() .. "/fd | wc -l")
+  T.fails(E.ECHILD, "become_init", ns.become_init(me, { status = 1 }))
+  T.eq(T.shell_out("ls /proc/" .. getpid() .. "/fd | wc -l"), before, "no fd closed")
+end)
+
 os.exit(T.done())
