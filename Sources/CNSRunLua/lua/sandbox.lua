@@ -671,7 +671,9 @@ end
 -- with vfork semantics shares nsrun's memory, and once it has released
 -- nsrun (become_init does) it must not run Lua there.
 local function init_main(s, plan, sandbox, err_w, status_w)
-  local sfd = assert(ns.signalfd(M.forwarded_signals))
+  -- The supervisor's signalfd, inherited: the forwarded signals are blocked
+  -- here too, and a signalfd reads those pending for whoever reads it.
+  local sfd = sandbox.sfd
   -- vfork semantics: the program's process sets itself up in our memory
   -- instead of a copy of it (no page copied), and we, with nothing to do
   -- until then, wait for its exec. Nothing the program's steps wait for

@@ -43,18 +43,11 @@ enum PidfdHandle {
         return Int32(try LuaArgs.integer(L, i, in: 0...Int64(Int32.max), "pidfd"))
     }
 
-    static func close(_ L: LuaState) -> Int32 {
+    /// close and __close; with `onlyOwner` (__gc), the fd is closed only in
+    /// the process that made the handle.
+    static func close(_ L: LuaState, onlyOwner: Bool = false) -> Int32 {
         if let b = box(L, 1), b.pointee.fd >= 0 {
-            Glibc.close(b.pointee.fd)
-            b.pointee.fd = -1
-        }
-        return 0
-    }
-
-    /// __gc: close, but only in the process that made the handle.
-    static func collect(_ L: LuaState) -> Int32 {
-        if let b = box(L, 1), b.pointee.fd >= 0 {
-            if b.pointee.owner == rawGetpid() { Glibc.close(b.pointee.fd) }
+            if !onlyOwner || b.pointee.owner == rawGetpid() { Glibc.close(b.pointee.fd) }
             b.pointee.fd = -1
         }
         return 0
@@ -70,7 +63,7 @@ enum PidfdHandle {
     /// unchanged.
     static func ensureMetatable(_ L: LuaState) {
         guard luaL_newmetatable(L, metatable) != 0 else { nsrun_lua_pop(L, 1); return }
-        nsrun_lua_pushbinding(L, { L in PidfdHandle.collect(L) }, "__gc")
+        nsrun_lua_pushbinding(L, { L in PidfdHandle.close(L, onlyOwner: true) }, "__gc")
         LuaTable.setField(L, -2, "__gc")
         nsrun_lua_pushbinding(L, { L in PidfdHandle.close(L) }, "__close")
         LuaTable.setField(L, -2, "__close")

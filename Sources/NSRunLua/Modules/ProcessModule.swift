@@ -266,14 +266,14 @@ enum ProcessModule {
         let call = UnsafeMutablePointer<VforkCall>.allocate(capacity: 1)
         call.initialize(to: VforkCall(thread: thread, nargs: nargs))
         defer { call.deallocate() }
+        if maps == nil && !after {
+            do throws(CloneError) {
+                return pushChild(L, try cloneVMCall(req, vforkEntry, UnsafeMutableRawPointer(call)))
+            } catch { return try refused(error, arg: 1, L) }
+        }
         let hook = AfterClone(L, present: after)
         do throws(CloneError) {
-            let child: ClonedChild
-            if maps != nil || after {
-                child = try cloneVMCall(req, then: ParentStep(maps: maps, after: hook.step), vforkEntry, UnsafeMutableRawPointer(call))
-            } else {
-                child = try cloneVMCall(req, vforkEntry, UnsafeMutableRawPointer(call))
-            }
+            let child = try cloneVMCall(req, then: ParentStep(maps: maps, after: hook.step), vforkEntry, UnsafeMutableRawPointer(call))
             return hook.pushChild(L, child)
         } catch { return try hook.failed(L, error) }
     }

@@ -126,7 +126,7 @@ T.test("an init's stack is freed once it has exited, SIGKILL included", function
   local before = maps()
   for i = 1, 40 do
     local _, fd, r = init_for({ "/bin/sleep", "5" })
-    if i % 2 == 0 then pidfd_signal(fd, "KILL") else pidfd_signal(fd, 0); ns.kill(select(1, fd:pid()), "KILL") end
+    if i % 2 == 0 then pidfd_signal(fd, "KILL") else ns.kill(fd:pid(), "KILL") end
     ns.wait(fd); ns.close(r)
   end
   -- The next clone frees what the last one left.
