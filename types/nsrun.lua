@@ -357,6 +357,16 @@ function ns.mount_tmpfs(target, opts) end
 ---@return integer? errno
 function ns.pivot_root(new_root, put_old) end
 
+---Makes the mount at path read-only in place (mount_setattr MOUNT_ATTR_RDONLY,
+---nothing cleared): bwrap's --remount-ro; with rec, every mount below too
+---(crun's "rro"). path must be the root of a mount (else EINVAL).
+---@param path string
+---@param opts? {rec?: boolean, root?: string}
+---@return true|nil ok
+---@return string? message
+---@return integer? errno
+function ns.remount_ro(path, opts) end
+
 ---chroot(2).
 ---@param path string
 ---@return true|nil ok

@@ -41,20 +41,32 @@ public let devLinks: [(String, String)] = [
 /// from the host's /dev, a private devpts instance at pts with ptmx linked to
 /// it, a tmpfs at shm (1777), and the fd, stdin, stdout, stderr, core links.
 ///
-/// Every entry is created relative to the new tmpfs's own fd, so no path
-/// inside it is resolved through anything a sandbox could have planted. On a
+/// The host's nodes are cloned first, so `target` may be the host's own
+/// /dev (in a mount namespace of the caller's). Every entry is created
+/// relative to the new tmpfs's own fd, so no path inside it is resolved
+/// through anything a sandbox could have planted. On a
 /// failure, the half-built /dev is detached again and the error names the
 /// step ("mount_dev /dev (bind tty): ...").
 public func mountDev(_ target: MountTarget) throws(SysError) {
     let op = "mount_dev", object = target.description
     let dst = try openMountTarget(target, operation: op)
     guard isDirectory(dst.raw) else { throw SysError(errno: ENOTDIR, operation: op, object: object) }
+    // The host's nodes are cloned before the new tmpfs is attached: on the
+    // host's own /dev (no rootfs), "/dev/null" would afterwards name the
+    // tmpfs's empty file.
+    var nodes: [Int32] = []
+    defer { for fd in nodes { close(fd) } }
+    for name in devNodes {
+        let node = nsrun_sys_open_tree(AT_FDCWD, "/dev/\(name)", LinuxABI.OPEN_TREE_CLONE | UInt32(O_CLOEXEC))
+        if node < 0 { throw SysError.last(op, "\(object) (bind /dev/\(name))").hinted(.detachedMount) }
+        nodes.append(node)
+    }
     let dev = try newFilesystem("tmpfs", options: [("mode", "0755"), ("size", "64k")],
                                 attributes: LinuxABI.MOUNT_ATTR_NOSUID | LinuxABI.MOUNT_ATTR_NOEXEC,
                                 operation: op, object: object)
     try attach(dev.raw, onto: dst.raw, operation: op, object: object)
     do {
-        try populateDev(dev.raw, object: object)
+        try populateDev(dev.raw, nodes: nodes, object: object)
     } catch {
         // The tmpfs is attached; take it (and the binds in it) away again,
         // through its own fd, once /proc is known to be procfs.
@@ -66,19 +78,17 @@ public func mountDev(_ target: MountTarget) throws(SysError) {
     }
 }
 
-private func populateDev(_ dev: Int32, object: String) throws(SysError) {
+/// Fills the new /dev: `nodes` are the host's, cloned in `devNodes` order.
+private func populateDev(_ dev: Int32, nodes: [Int32], object: String) throws(SysError) {
     let op = "mount_dev"
-    for name in devNodes {
+    for (name, tree) in zip(devNodes, nodes) {
         let f = openat(dev, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0o666)
         if f < 0 { throw SysError.last(op, "\(object) (create \(name))") }
         close(f)
-        let node = nsrun_sys_open_tree(AT_FDCWD, "/dev/\(name)", LinuxABI.OPEN_TREE_CLONE | UInt32(O_CLOEXEC))
-        if node < 0 { throw SysError.last(op, "\(object) (bind /dev/\(name))").hinted(.detachedMount) }
-        let tree = OwnedFD(node)
         let spot = openat(dev, name, OpenFlags.path | O_NOFOLLOW | O_CLOEXEC)
         if spot < 0 { throw SysError.last(op, "\(object) (open \(name))") }
         let target = OwnedFD(spot)
-        try attach(tree.raw, onto: target.raw, operation: op, object: "\(object) (bind \(name))")
+        try attach(tree, onto: target.raw, operation: op, object: "\(object) (bind \(name))")
     }
     for (name, link) in devLinks where symlinkat(link, dev, name) < 0 {
         throw SysError.last(op, "\(object) (symlink \(name))")

@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// Mounts and the root: ns.mount, umount, bind, make_private, mount_proc,
-/// mount_dev, mount_tmpfs, pivot_root, chroot, chdir, mkdir, symlink, and the
+/// mount_dev, mount_tmpfs, pivot_root, remount_ro, chroot, chdir, mkdir, symlink, and the
 /// MS_* / MNT_* constants.
 enum MountModule {
     static let module = LuaModule(
@@ -107,6 +107,16 @@ enum MountModule {
                 let newRoot = try LuaArgs.string(L, 1)
                 let putOld = try LuaArgs.string(L, 2)
                 return done(L) { () throws(SysError) in try pivotRoot(newRoot, putOld) }
+            } }),
+            LuaFunction("remount_ro", { L in binding(L) { L throws(LuaRaise) in
+                let path = try LuaArgs.string(L, 1)
+                var root: String? = nil, recursive = false
+                try LuaArgs.options(L, 2, allowed: ["rec", "root"]) { key throws(LuaRaise) in
+                    if key == "root" { root = try LuaArgs.stringValue(L, -1, arg: 2, field: key) }
+                    else { recursive = try LuaArgs.boolValue(L, -1, arg: 2, field: key) }
+                }
+                let target = MountTarget(path, root: root)
+                return done(L) { () throws(SysError) in try remountReadOnly(target, recursive: recursive) }
             } }),
             LuaFunction("symlink", { L in binding(L) { L throws(LuaRaise) in
                 let target = try LuaArgs.string(L, 1)

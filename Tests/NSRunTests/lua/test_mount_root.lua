@@ -87,12 +87,20 @@ T.test("mount_proc shows the new pid namespace; a file target is refused", funct
   cleanup(d)
 end)
 
-T.test("mount_dev gives a minimal /dev as bwrap does", function()
+-- mount_dev on a rootfs's /dev, and on the host's own /dev (whose nodes it
+-- binds: they must be cloned before its tmpfs covers them).
+for _, where in ipairs({ "in a root", "over the host's /dev" }) do
+T.test("mount_dev gives a minimal /dev as bwrap does, " .. where, function()
   local d = scratch()
   assert(ns.mkdir(d .. "/root/dev"))
   in_mount_ns(function()
-    assert(ns.mount_dev("/dev", { root = d .. "/root" }))
-    local dev = d .. "/root/dev/"
+    local dev = "/dev/"
+    if where == "in a root" then
+      assert(ns.mount_dev("/dev", { root = d .. "/root" }))
+      dev = d .. "/root/dev/"
+    else
+      assert(ns.mount_dev("/dev"))
+    end
     for _, n in ipairs({ "null", "zero", "full", "random", "urandom", "tty" }) do
       assert(os.execute("test -c " .. dev .. n), n .. " is not a character device")
     end
@@ -111,6 +119,7 @@ T.test("mount_dev gives a minimal /dev as bwrap does", function()
   end)
   cleanup(d)
 end)
+end
 
 T.test("a read-only bind is read-only at once, submounts included", function()
   local d = scratch()
@@ -269,6 +278,34 @@ T.test("mount_tmpfs options, and misuse", function()
   end)
   T.raises("'size': expected bytes or a size like \"16m\"", ns.mount_tmpfs, "/x", { size = "lots" })
   T.raises("'mode' out of range", ns.mount_tmpfs, "/x", { mode = -1 })
+  cleanup(d)
+end)
+
+T.test("remount_ro: the mount, and with rec every mount below it, read-only; each keeps its own flags", function()
+  local d = scratch()
+  in_mount_ns(function()
+    local root, sub = d .. "/root", d .. "/root/mnt"
+    assert(ns.mount_tmpfs(root))                       -- nosuid, nodev
+    assert(ns.mkdir(sub))
+    assert(ns.mount(nil, sub, "tmpfs", { "noexec" }, nil))
+    local function line(path) return T.read("/proc/self/mountinfo"):match("[^\n]* " .. path .. " ([^ ]*)") end
+    assert(ns.remount_ro(root))
+    T.fails(E.EROFS, "the mount itself", ns.mkdir(root .. "/x"))
+    assert(ns.mkdir(sub .. "/x"), "without rec, the mount below stays writable")
+    assert(ns.remount_ro(root, { rec = true }))
+    T.fails(E.EROFS, "the mount below", ns.mkdir(sub .. "/y"))
+    T.eq(line(root), "ro,nosuid,nodev,relatime")
+    T.eq(line(sub), "ro,noexec,relatime")
+    -- Not the root of a mount: EINVAL, and the message says what to do.
+    T.eq(T.fails(E.EINVAL, "not a mount point", ns.remount_ro(sub .. "/x")),
+      "remount_ro " .. sub .. "/x: Invalid argument (not a mount point: bind it onto itself first)")
+    -- With {root=}, the path is resolved inside it.
+    T.fails(E.ENOENT, "inside the root", ns.remount_ro("/nonexistent", { root = root }))
+    return 0
+  end)
+  T.raises("bad argument #1 to 'remount_ro' (string expected, got no value)", ns.remount_ro)
+  T.raises("unknown option 'recursive'", ns.remount_ro, "/", { recursive = true })
+  T.raises("'rec': boolean expected", ns.remount_ro, "/", { rec = 1 })
   cleanup(d)
 end)
 
