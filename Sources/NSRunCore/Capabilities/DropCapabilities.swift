@@ -26,7 +26,8 @@ import Glibc
 ///   "PR_CAP_AMBIENT_RAISE net_bind_service", …). Then the earlier steps
 ///   have happened: the sets were only ever reduced.
 public func dropCapabilities(_ drop: CapabilityDrop) throws(SysError) {
-    let plan = try drop.plan(current: try currentCapabilities(), last: try lastCapability())
+    let last = try lastCapability()
+    let plan = try drop.plan(current: try currentCapabilities(readingAmbient: false, last: last), last: last)
     if let r = plan.raiseSetpcap, nsrun_sys_capset(r.effective, r.permitted, r.inheritable) < 0 {
         throw SysError.last("drop_capabilities", "capset (raise setpcap)")
     }

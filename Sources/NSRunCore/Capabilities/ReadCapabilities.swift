@@ -9,12 +9,22 @@ import Glibc
 /// `lastCapability()` for bounding and ambient. Errors read
 /// "capabilities capget: …"; none is expected on Linux ≥ 4.3 (ambient).
 public func currentCapabilities() throws(SysError) -> CapabilitySets {
+    try currentCapabilities(readingAmbient: true)
+}
+
+/// `currentCapabilities()`, reading the ambient set only when asked:
+/// `dropCapabilities` empties it whatever it holds (PR_CAP_AMBIENT_CLEAR_ALL)
+/// and its plan never looks at it, so it skips those `last + 1` prctl calls
+/// and gets an ambient set of 0.
+func currentCapabilities(readingAmbient: Bool, last known: Int? = nil) throws(SysError) -> CapabilitySets {
     var eff: UInt64 = 0, prm: UInt64 = 0, inh: UInt64 = 0
     if nsrun_sys_capget(0, &eff, &prm, &inh) < 0 { throw SysError.last("capabilities", "capget") }
-    let last = try lastCapability()
+    let last: Int
+    if let known { last = known } else { last = try lastCapability() }
     var bnd: UInt64 = 0, amb: UInt64 = 0
     for n in 0...last {
         if try boundingHas(n) == true { bnd |= 1 << UInt64(n) }
+        guard readingAmbient else { continue }
         let r = nsrun_sys_prctl(PR_CAP_AMBIENT, UInt(PR_CAP_AMBIENT_IS_SET), UInt(n), 0, 0)
         if r < 0 { let e = errno; throw SysError(errno: e, operation: "capabilities", object: "PR_CAP_AMBIENT_IS_SET \(Capabilities.name(of: n))") }
         if r == 1 { amb |= 1 << UInt64(n) }
