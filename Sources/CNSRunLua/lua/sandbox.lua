@@ -42,7 +42,7 @@ M.default_namespaces = { "pid", "mount", "uts", "ipc", "net", "cgroup" }
 M.forwarded_signals = { "INT", "TERM", "HUP", "QUIT", "USR1", "USR2" }
 
 -- Where the host's root is staged, inside the sandbox's own mount namespace,
--- when no rootfs is given.
+-- when no rootfs is given and a mount binds a host path writable.
 M.staging_root = "/tmp/.nsrun-root"
 
 -- Grace between TERM and KILL when a timeout expires, in seconds.
@@ -398,6 +398,23 @@ local function action(plan, where, stage, text, run)
   plan[#plan + 1] = { where = where, stage = stage, text = text, run = run }
 end
 
+-- Whether a host path lies under /tmp, where a staged root hides it.
+local function under_tmp(path) return path:match("^/+tmp/") ~= nil or path:match("^/+tmp/*$") ~= nil end
+
+-- Whether the host's root can stay the root, made read-only in place (or
+-- left writable with rootfs = "/"): unless a bind is writable. Such a bind's
+-- source is the host's: cloned from a copy already made read-only, it would
+-- come out read-only too, and clearing that would also unlock a mount the
+-- host itself keeps read-only. /dev's nodes are bound read-only then, which
+-- leaves them readable and writable as devices.
+local function in_place_root(s)
+  if s.rootfs ~= nil then return true end
+  for _, m in ipairs(s.mounts or {}) do
+    if m.bind and not m.ro then return false end
+  end
+  return true
+end
+
 function M.plan(s)
   local plan = {}
   local root = s.rootfs
@@ -446,39 +463,60 @@ function M.plan(s)
       if v.gateway then step(plan, "child", "network", "route_add_default", v.sandbox, v.gateway) end
     end
   end
+  -- The host's root (no rootfs, or rootfs = "/") is kept in place, in the
+  -- sandbox's own copy of the mount tree: no pivot_root, nothing to unmount.
+  local in_place = s.ns.mount and (root == nil or root:match("^/+$")) and in_place_root(s)
+  local host_view
   if s.ns.mount then
     step(plan, "child", "mounts", "make_private", "/")
-    if root and not root:match("^/+$") then
+    if in_place then
+      -- Read-only unless rootfs = "/" asked for it as it is (bwrap's
+      -- --bind / /): every mount of the copy, each keeping its own nosuid,
+      -- nodev and noexec. The host's mounts are not touched.
+      if root == nil then step(plan, "child", "mounts", "remount_ro", "/", { rec = true }) end
+      root = nil
+    elseif root and not root:match("^/+$") then
       -- pivot_root needs the new root to be a mount point.
       step(plan, "child", "mounts", "bind", root, root, { rec = true })
     else
-      -- The host's root as the new root (read-only unless rootfs = "/"
-      -- asked for it as it is, bwrap's --bind / /): staged under a tmpfs on
-      -- /tmp (in this mount namespace only, as bwrap does), because
-      -- pivot_root cannot make the current root the new one (EBUSY). The
-      -- tmpfs's own copy inside the new root is then taken away to show
-      -- the host's /tmp.
-      local ro = root == nil
+      -- A read-only host root with a writable bind: the bind's source must
+      -- come from the host's writable tree, so the read-only copy is staged
+      -- beside it, under a tmpfs on /tmp (in this mount namespace only, as
+      -- bwrap does), and made the root by pivot_root, which cannot make the
+      -- current root the new one (EBUSY). The tmpfs's own copy inside the
+      -- new root is then taken away to show the host's /tmp.
       root = M.staging_root
       step(plan, "child", "mounts", "mount_tmpfs", "/tmp", { size = "64k", mode = tonumber("700", 8) })
+      -- A bind from under /tmp takes its source from a writable view of the
+      -- host's tree beside the root (the tmpfs hides the host's /tmp).
+      for _, m in ipairs(s.mounts or {}) do
+        if m.bind and under_tmp(m.bind) and not host_view then
+          host_view = M.staging_root .. "-host"
+          step(plan, "child", "mounts", "mkdir", host_view)
+          step(plan, "child", "mounts", "bind", "/", host_view, { rec = true })
+          step(plan, "child", "mounts", "umount", host_view .. "/tmp", ns.MNT_DETACH)
+        end
+      end
       step(plan, "child", "mounts", "mkdir", root)
-      step(plan, "child", "mounts", "bind", "/", root, { rec = true, ro = ro })
+      step(plan, "child", "mounts", "bind", "/", root, { rec = true, ro = true })
       step(plan, "child", "mounts", "umount", root .. "/tmp", ns.MNT_DETACH)
     end
+    local prefix = root or ""
     for _, m in ipairs(s.mounts or {}) do
       if m.proc then step(plan, "child", "mounts", "mount_proc", m.proc, { root = root })
       elseif m.dev then step(plan, "child", "mounts", "mount_dev", m.dev, { root = root })
       elseif m.tmpfs then step(plan, "child", "mounts", "mount_tmpfs", m.tmpfs, { root = root, size = m.size, mode = m.mode, options = m.options })
       elseif m.bind then
-        step(plan, "child", "mounts", "bind", m.bind, m.to or m.bind,
+        local source = (host_view and under_tmp(m.bind)) and host_view .. m.bind or m.bind
+        step(plan, "child", "mounts", "bind", source, m.to or m.bind,
              { root = root, ro = m.ro, rec = m.rec, nosuid = m.nosuid, nodev = m.nodev, noexec = m.noexec })
-      elseif m.dir then step(plan, "child", "mounts", "mkdir", root .. m.dir, m.mode, true)
-      elseif m.symlink then step(plan, "child", "mounts", "symlink", m.symlink, root .. m.to)
+      elseif m.dir then step(plan, "child", "mounts", "mkdir", prefix .. m.dir, m.mode, true)
+      elseif m.symlink then step(plan, "child", "mounts", "symlink", m.symlink, prefix .. m.to)
       end
     end
   end
   if s.hostname then step(plan, "child", "hostname", "sethostname", s.hostname) end
-  if s.ns.mount then
+  if s.ns.mount and root then
     step(plan, "child", "pivot_root", "chdir", root)
     step(plan, "child", "pivot_root", "pivot_root", ".", ".")
     step(plan, "child", "pivot_root", "umount", ".", ns.MNT_DETACH)

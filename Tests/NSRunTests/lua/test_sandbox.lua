@@ -130,15 +130,49 @@ T.test("every refusal names its key", function()
   T.eq(T.read("/proc/self/mountinfo"), before, "nothing was created")
 end)
 
-T.test("the host root read-only when no rootfs is given", function()
-  local r = sandbox.run({ argv = { "/bin/sh", "-c", "test -d /etc && ! touch /etc/nsrun-test 2>/dev/null" },
-                         env = { PATH = "/usr/bin:/bin" }, mounts = { { proc = "/proc" }, { tmpfs = "/tmp" } } })
-  T.eq(r.code, 0)
+-- The steps of a spec's plan, as "stage call" lines.
+local function plan_calls(spec)
+  local lines = {}
+  for _, st in ipairs(sandbox.plan(sandbox.validate(spec))) do lines[#lines + 1] = st.stage .. " " .. (st.call or st.text) end
+  return table.concat(lines, "\n")
+end
+
+T.test("the host root read-only when no rootfs is given: in place, its submounts too, the host's untouched", function()
+  local host = T.read("/proc/self/mountinfo")
+  if not host:find(" /dev/shm ", 1, true) then T.skip("needs a mount at /dev/shm on the host") end
+  local r = sandbox.run({ argv = { "/bin/sh", "-c",
+      "test -d /etc && ! touch /etc/nsrun-test 2>/dev/null && ! touch /dev/shm/nsrun-test 2>/dev/null && touch /tmp/ok && " ..
+      "grep -q ' / / ro,' /proc/self/mountinfo && ! grep -q nsrun-root /proc/self/mountinfo" },
+    env = { PATH = "/usr/bin:/bin" }, mounts = { { proc = "/proc" }, { tmpfs = "/tmp" } } })
+  T.eq(r.code, 0, tostring(r.error))
+  T.eq(T.read("/proc/self/mountinfo"), host, "the host's mounts are as they were")
+  -- No staging and no pivot_root: the namespace's own copy is made read-only.
+  local calls = plan_calls({ argv = { "/bin/true" }, mounts = { { proc = "/proc" }, { dev = "/dev" }, { bind = "/etc", to = "/mnt", ro = true } } })
+  assert(calls:find("mounts remount_ro", 1, true) and not calls:find("pivot_root", 1, true) and not calls:find("mount_tmpfs", 1, true), calls)
+end)
+
+T.test("/dev under a read-only host root: the nodes are usable as devices", function()
+  local r = sandbox.run({ argv = { "/bin/sh", "-c", "echo x > /dev/null && test \"$(head -c 4 /dev/zero | wc -c)\" = 4 && test -c /dev/urandom && touch /dev/shm/x" },
+    env = { PATH = "/usr/bin:/bin" }, mounts = { { proc = "/proc" }, { dev = "/dev" } } })
+  T.eq(r.code, 0, tostring(r.error))
+end)
+
+T.test("a writable bind under the read-only host root: staged, the bind writable, the rest read-only", function()
+  local dir = os.tmpname(); os.remove(dir)
+  assert(ns.mkdir(dir))
+  local host = T.read("/proc/self/mountinfo")
+  local r = sandbox.run({ argv = { "/bin/sh", "-c", "touch /mnt/made-inside && ! touch /etc/nsrun-test 2>/dev/null && ! touch " .. dir .. "/no 2>/dev/null" },
+    env = { PATH = "/usr/bin:/bin" }, mounts = { { proc = "/proc" }, { bind = dir, to = "/mnt" } } })
+  T.eq(r.code, 0, tostring(r.error))
+  T.eq(io.open(dir .. "/made-inside") ~= nil, true, "the write reached the host's directory")
+  T.eq(T.read("/proc/self/mountinfo"), host, "the host's mounts are as they were")
+  local calls = plan_calls({ argv = { "/bin/true" }, mounts = { { bind = dir, to = "/mnt" } } })
+  assert(calls:find("pivot_root pivot_root", 1, true) and not calls:find("remount_ro", 1, true), calls)
+  os.execute("rm -rf '" .. dir .. "'")
 end)
 
 T.test("rootfs = \"/\" is the host's root, writable, as bwrap's --bind / /", function()
-  -- pivot_root can not make the current root the new root (EBUSY): the
-  -- library stages it, as it does the read-only default.
+  -- Kept in place, as the read-only default is: no staging, no pivot_root.
   local dir = os.tmpname(); os.remove(dir)
   assert(ns.mkdir(dir))
   local r = sandbox.run({ argv = { "/bin/sh", "-c", "touch " .. dir .. "/made-inside && test -d /etc" },
