@@ -8,6 +8,10 @@ import Glibc
 /// kernel has and nsrun has no name for (up to `lastCapability()`), and
 /// makes `drop.ambient` inheritable and ambient (see `CapabilityDrop`).
 ///
+/// It reads only what the plan needs: with CAP_SETPCAP effective (and no
+/// ambient asked) not the bounding set, and never the ambient set
+/// (`currentCapabilities(readingAmbient:fullBoundingIfSetpcap:last:)`).
+///
 /// Order (`CapabilityDrop.plan`): bounding drops while CAP_SETPCAP is still
 /// effective (raised from permitted first if need be), then
 /// PR_CAP_AMBIENT_CLEAR_ALL, then capset, then the ambient raises. Affects
@@ -27,7 +31,10 @@ import Glibc
 ///   have happened: the sets were only ever reduced.
 public func dropCapabilities(_ drop: CapabilityDrop) throws(SysError) {
     let last = try lastCapability()
-    let plan = try drop.plan(current: try currentCapabilities(readingAmbient: false, last: last), last: last)
+    // Ambient capabilities asked for must be checked against the real
+    // bounding set (the plan refuses them before anything changes).
+    let current = try currentCapabilities(readingAmbient: false, fullBoundingIfSetpcap: drop.ambient == 0, last: last)
+    let plan = try drop.plan(current: current, last: last)
     if let r = plan.raiseSetpcap, nsrun_sys_capset(r.effective, r.permitted, r.inheritable) < 0 {
         throw SysError.last("drop_capabilities", "capset (raise setpcap)")
     }

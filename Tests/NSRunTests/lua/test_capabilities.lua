@@ -136,6 +136,21 @@ T.test("keeping net_bind_service leaves exactly it, also after exec", function()
   end), true)
 end)
 
+T.test("a second drop keeping a capability already gone from the bounding set does not bring it back", function()
+  -- With CAP_SETPCAP effective the drop does not read the bounding set: it
+  -- drops every capability not kept, one already gone included.
+  local SETPCAP = 1 << 8
+  T.eq(T.run_child(0, function()
+    assert(ns.drop_capabilities({ "setpcap", "kill" }))
+    T.eq(cap_lines().bounding, SETPCAP | KILL)
+    assert(ns.drop_capabilities({ "setpcap", "net_bind_service" }))
+    local lines = cap_lines()
+    T.eq(lines.bounding, SETPCAP, "net_bind_service stays gone, kill is dropped")
+    T.eq(lines.permitted, SETPCAP); T.eq(lines.effective, SETPCAP)
+    return 0
+  end), true)
+end)
+
 T.test("names are case-insensitive and may carry CAP_", function()
   T.eq(T.run_child(0, function()
     assert(ns.drop_capabilities({ "CAP_NET_BIND_SERVICE", "Kill", "cap_kill" }))
