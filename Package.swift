@@ -2,6 +2,7 @@
 // nsrun: Lua recipes over Linux process and namespace primitives.
 // Dependency direction (docs/ARCHITECTURE.md):
 //   nsrun → NSRunLua → NSRunCore → CNSRunSys;  NSRunLua → CNSRunLua → CLua
+//   nsrun → CNSRunStart (start-up replacements for the Swift runtime)
 //   NSRunCore → CLibNL (libnl-route-3), CLibSeccomp (libseccomp)
 //   nsrun-lua (Lua module) → NSRunLuaModule → NSRunLua, CNSRunLuaModule → CLua
 import PackageDescription
@@ -69,8 +70,11 @@ let package = Package(
             dependencies: ["NSRunLua", "CNSRunLuaModule"],
             linkerSettings: [.unsafeFlags(["-static-stdlib", "-Xlinker", "-z", "-Xlinker", "nodelete"])]
         ),
+        // Start-up replacements linked into the nsrun executable only: argv
+        // for CommandLine without libswiftCore's /proc/self/maps parse.
+        .target(name: "CNSRunStart"),
         // The thin command.
-        .executableTarget(name: "nsrun", dependencies: ["NSRunLua"]),
+        .executableTarget(name: "nsrun", dependencies: ["NSRunLua", "CNSRunStart"]),
         .testTarget(name: "NSRunCoreTests", dependencies: ["NSRunCore", "CLibCap"]),
         .testTarget(name: "NSRunLuaTests", dependencies: ["NSRunLua"]),
         .testTarget(name: "NSRunTests", dependencies: ["nsrun"], exclude: ["lua"]),

@@ -232,3 +232,36 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: marker), "dry-run ran touch")
     }
 }
+
+/// What the static nsrun does before main (Sources/CNSRunStart): argv
+/// without libswiftCore's /proc/self/maps parse, no search for the
+/// swift-backtrace helper, and no trace of either in the recipe's world.
+@Suite struct StartUpTests {
+    @Test func startUpReadsNoProcMapsAndSearchesNoBacktracer() throws {
+        guard let strace = FallbackTests.strace else { print("skipped: strace is not installed"); return }
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("nsrun-strace-start-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let r = try run([strace, "-o", log, "-e", "trace=%file,%desc", Paths.nsrun, "-e", "print(select('#', ...), ...)", "a", "b c"])
+        let trace = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(r.status == 0 && r.stdout == "2\ta\tb c\n", "\(r.stderr)")
+        #expect(trace.contains("execve("), "strace saw the run:\n\(trace)")
+        // A dynamic build (swift test's own) runs libswiftCore.so's
+        // constructors before the executable's: only the static nsrun can do this.
+        if trace.contains("libswiftCore.so") { print("skipped: the nsrun under test is not the static build"); return }
+        #expect(!trace.contains("/proc/self/maps"), "argv came from /proc/self/maps:\n\(trace)")
+        #expect(!trace.contains("swift-backtrace") && !trace.contains("libexec/swift"), "a backtracer search:\n\(trace)")
+        #expect(!trace.contains("ioctl("), "terminal checks at start-up:\n\(trace)")
+    }
+
+    @Test func theRecipeSeesTheEnvironmentItWasGiven() throws {
+        // The test runner may set SWIFT_BACKTRACE itself: run without it.
+        let env = "/usr/bin/env", unsetting = ["-u", "SWIFT_BACKTRACE"]
+        let unset = try run([env] + unsetting + [Paths.nsrun, "-e", "io.write(tostring(os.getenv('SWIFT_BACKTRACE')))"])
+        #expect(unset.status == 0 && unset.stdout == "nil", "\(unset.stdout) \(unset.stderr)")
+        let set = try run([Paths.nsrun, "-e", "io.write(os.getenv('SWIFT_BACKTRACE'))"], env: ["SWIFT_BACKTRACE": "enable=no"])
+        #expect(set.status == 0 && set.stdout == "enable=no", "\(set.stdout) \(set.stderr)")
+        // And a program it starts: the environment nsrun passes on.
+        let child = try run([env] + unsetting + [Paths.nsrun, "-e", "os.exit(os.execute('test -z \"$SWIFT_BACKTRACE\"') and 0 or 1)"])
+        #expect(child.status == 0, "\(child.stderr)")
+    }
+}
