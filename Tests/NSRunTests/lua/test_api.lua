@@ -53,12 +53,32 @@ T.test("the embedded bytecode of nsrun.sandbox is scripts/build-library's output
   local dir = (arg[0]:match("^(.*)/[^/]*$") or ".") .. "/../../../Sources/CNSRunLua/lua/"
   local source = T.read(dir .. "sandbox.lua")
   local committed = T.read(dir .. "sandbox.luac")
-  local fresh = string.dump(assert(load(source, "=nsrun.sandbox", "t")))
+  local strip = dofile(dir .. "../../../scripts/strip-local-names.lua")
+  local fresh = strip(string.dump(assert(load(source, "=nsrun.sandbox", "t"))))
   T.eq(#committed, #fresh, "size of sandbox.luac: run scripts/build-library")
   T.eq(committed == fresh, true, "sandbox.luac is current: run scripts/build-library")
   -- And the loaded module is that chunk: its functions carry its chunk name.
   local sandbox = require "nsrun.sandbox"
   T.eq(debug.getinfo(sandbox.run, "S").source, "=nsrun.sandbox")
+  -- Line information is kept (messages keep their positions); local names are not.
+  assert(debug.getinfo(sandbox.run, "S").linedefined > 0)
+  local ok, msg = pcall(sandbox.plan, nil)
+  assert(not ok and msg:find("^nsrun%.sandbox:%d+: attempt to index a nil value"), msg)
+  T.eq(debug.getlocal(sandbox.run, 1), nil, "no local names")
+end)
+
+T.test("strip-local-names: a chunk runs as before, keeps its positions, loses only names", function()
+  local dir = (arg[0]:match("^(.*)/[^/]*$") or ".") .. "/../../../scripts/"
+  local strip = dofile(dir .. "strip-local-names.lua")
+  local chunk = assert(load("local x <const> = 6\nlocal function f(a, b) local s = a * b + x; if s > 100 then error('big', 1) end; return s end\n" ..
+    "local t = {1.5, 'k', true, nil, 2^60, ('z'):rep(300)}\nreturn f, t", "=demo"))
+  local f, t = assert(load(strip(string.dump(chunk)), "=x", "b"))()
+  T.eq(f(3, 4), 18); T.eq(t[1], 1.5); T.eq(t[2], "k"); T.eq(t[5], 2^60); T.eq(#t[6], 300)
+  local ok, msg = pcall(f, 10, 10)
+  T.eq(ok, false); T.eq(msg, "demo:2: big")
+  T.eq(debug.getlocal(f, 1), nil); T.eq(debug.getinfo(f, "S").source, "=demo")
+  T.raises("truncated chunk", strip, string.dump(chunk):sub(1, 40))
+  T.raises("trailing bytes", strip, string.dump(chunk) .. "x")
 end)
 
 os.exit(T.done())
