@@ -26,7 +26,10 @@ public enum ProcFile {
     ///    magic link (/proc/PID/root, fd/*), no crossing onto a mount placed
     ///    over a /proc file or directory (the kernel answers EXDEV). On a
     ///    kernel without openat2 (ENOSYS, Linux < 5.6): openat with O_NOFOLLOW;
-    /// 3. the opened fd must itself be procfs (fstatfs), whichever path opened it.
+    /// 3. after the openat fallback only, the opened fd must itself be procfs
+    ///    (fstatfs): openat2's RESOLVE_NO_XDEV already kept the lookup on
+    ///    `root`'s mount, which step 1 checked, so there it would be a
+    ///    second fstatfs of the same procfs (one system call per map write).
     ///
     /// Throws SysError(operation, "<root>/<relative>"): the open's errno, or
     /// EXDEV with the object suffixed "(not procfs)" when a check refuses.
@@ -38,7 +41,8 @@ public enum ProcFile {
         if dirfd < 0 { let e = errno; throw SysError(errno: e, operation: operation, object: path) }
         defer { close(dirfd) }
         try requireProcfs(dirfd, operation: operation, path: path)
-        let fd = try openBeneath(dirfd, relative, flags: flags | O_CLOEXEC | O_NOFOLLOW, operation: operation, path: path)
+        let (fd, beneath) = try openBeneath(dirfd, relative, flags: flags | O_CLOEXEC | O_NOFOLLOW, operation: operation, path: path)
+        if beneath { return fd }
         do throws(SysError) {
             try requireProcfs(fd, operation: operation, path: path)
         } catch {
@@ -81,16 +85,16 @@ public enum ProcFile {
         }
     }
 
-    static func openBeneath(_ dirfd: Int32, _ relative: String, flags: Int32, operation: String, path: String) throws(SysError) -> Int32 {
+    static func openBeneath(_ dirfd: Int32, _ relative: String, flags: Int32, operation: String, path: String) throws(SysError) -> (fd: Int32, beneath: Bool) {
         // EAGAIN (a rename or mount raced the lookup) and EINTR are retried there.
         var fd = openat2Retrying(dirfd, relative, flags: UInt64(UInt32(bitPattern: flags)), resolve: resolve)
-        if fd >= 0 { return fd }
+        if fd >= 0 { return (fd, true) }
         let err = errno
         switch err {
         case ENOSYS:
             repeat { fd = openat(dirfd, relative, flags) } while fd < 0 && errno == EINTR
             if fd < 0 { let e = errno; throw SysError(errno: e, operation: operation, object: path) }
-            return fd
+            return (fd, false)
         case EXDEV:
             // A mount covers part of the path, or it leads out of `root`.
             throw SysError(errno: EXDEV, operation: operation, object: path + " (not procfs)")
