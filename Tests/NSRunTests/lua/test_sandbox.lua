@@ -145,6 +145,11 @@ T.test("the host root read-only when no rootfs is given: in place, its submounts
       "grep -q ' / / ro,' /proc/self/mountinfo && ! grep -q nsrun-root /proc/self/mountinfo" },
     env = { PATH = "/usr/bin:/bin" }, mounts = { { proc = "/proc" }, { tmpfs = "/tmp" } } })
   T.eq(r.code, 0, tostring(r.error))
+  -- The same in a user namespace, whose mount namespace holds the copy.
+  local u = sandbox.run({ argv = { "/bin/sh", "-c", "test \"$(id -u)\" = 0 && ! touch /etc/nsrun-test 2>/dev/null && touch /tmp/ok" },
+    env = { PATH = "/usr/bin:/bin" }, namespaces = { "pid", "mount", "uts", "ipc", "net", "user" },
+    mounts = { { proc = "/proc" }, { tmpfs = "/tmp" } } })
+  T.eq(u.code, 0, tostring(u.error))
   T.eq(T.read("/proc/self/mountinfo"), host, "the host's mounts are as they were")
   -- No staging and no pivot_root: the namespace's own copy is made read-only.
   local calls = plan_calls({ argv = { "/bin/true" }, mounts = { { proc = "/proc" }, { dev = "/dev" }, { bind = "/etc", to = "/mnt", ro = true } } })
