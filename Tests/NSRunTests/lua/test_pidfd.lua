@@ -108,4 +108,26 @@ T.test("<close> closes the pidfd at scope end", function()
   T.eq(io.open("/proc/self/fd/" .. fdnum), nil, "fd " .. fdnum .. " still open")
 end)
 
+T.test("a handle a vfork child made, collected by the parent, leaves the parent's fd of that number open", function()
+  -- The child shares our memory, not our fd table: its handle names the
+  -- child's fd. Collected here, it must not close whatever we hold under
+  -- that number.
+  local r, w = assert(ns.pipe())
+  local made = {}
+  local _, pidfd = assert(clone(CLONE_VM | CLONE_VFORK, function()
+    made.handle = assert(ns.pidfd_open(ns.getpid()))
+    made.fd = made.handle:fd()
+    return 0
+  end))
+  assert(ns.wait(pidfd)); pidfd:close()
+  local n = made.fd
+  assert(n ~= r and n ~= w, "fd " .. n .. " is one of the pipe's")
+  assert(ns.dup2(r, n))                -- our fd n: the pipe's read end
+  made.handle = nil
+  collectgarbage(); collectgarbage()
+  T.eq(ns.write(w, "x"), 1)
+  T.eq(ns.read(n, 1), "x", "our fd " .. n .. " survived the collection")
+  ns.close(n); ns.close(r); ns.close(w)
+end)
+
 os.exit(T.done())
