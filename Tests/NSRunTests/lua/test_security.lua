@@ -42,16 +42,7 @@ local read_all = T.read_all
 
 -- A busybox sandbox running `script`, its stdout captured.
 local function sh(script, extra) return T.busybox_spec(ROOT, script, extra) end
-local function run_captured(spec)
-  local r, w = assert(ns.pipe())
-  spec.stdio = spec.stdio or {}
-  spec.stdio.stdout = w
-  local res = sandbox.run(spec)
-  ns.close(w)
-  local out = read_all(r)
-  ns.close(r)
-  return res, out
-end
+local run_captured = T.run_captured
 
 local function sha256(path) return (shell_out(("sha256sum %q"):format(path)):match("^(%x+)")) end
 local function have(cmd) return os.execute(("command -v %s >/dev/null 2>&1"):format(cmd)) end

@@ -15,7 +15,6 @@
 -- interface is touched. Every wait is bounded; every test cleans up
 -- (processes, files) even when it fails.
 local T = require "testing"
-local sandbox = require "nsrun.sandbox"
 local E = ns.errno
 
 local ROOT = T.rootfs()
@@ -34,7 +33,6 @@ local function write_file(path, s)
   local f = assert(io.open(path, "w")); f:write(s); f:close()
 end
 
-local read_all = T.read_all
 
 local function have(cmd) return os.execute(("command -v %s >/dev/null 2>&1"):format(cmd)) end
 
@@ -48,16 +46,7 @@ local function sh(script, extra)
   for k, v in pairs(extra or {}) do spec[k] = v end
   return spec
 end
-local function run_captured(spec)
-  local r, w = assert(ns.pipe())
-  spec.stdio = spec.stdio or {}
-  spec.stdio.stdout = w
-  local res = sandbox.run(spec)
-  ns.close(w)
-  local out = read_all(r)
-  ns.close(r)
-  return res, out
-end
+local run_captured = T.run_captured
 
 -- Waits for a child at most `limit` seconds, then SIGKILLs and reaps it.
 -- Returns ns.wait's results, plus true when it had to be killed.

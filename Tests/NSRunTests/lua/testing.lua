@@ -106,6 +106,19 @@ function T.read_all(fd)
   return table.concat(out)
 end
 
+--- Runs `spec` with sandbox.run, its stdout into a pipe; returns the result
+--- and everything the program wrote there.
+function T.run_captured(spec)
+  local r, w = assert(ns.pipe())
+  spec.stdio = spec.stdio or {}
+  spec.stdio.stdout = w
+  local res = require("nsrun.sandbox").run(spec)
+  ns.close(w)
+  local out = T.read_all(r)
+  ns.close(r)
+  return res, out
+end
+
 function T.done()
   print(("%d passed, %d failed, %d skipped"):format(T.passed, T.failed, T.skipped))
   return T.failed == 0 and 0 or 1
