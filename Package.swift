@@ -76,7 +76,7 @@ let package = Package(
         // The thin command.
         .executableTarget(name: "nsrun", dependencies: ["NSRunLua", "CNSRunStart"]),
         .testTarget(name: "NSRunCoreTests", dependencies: ["NSRunCore", "CLibCap"]),
-        .testTarget(name: "NSRunLuaTests", dependencies: ["NSRunLua"]),
+        .testTarget(name: "NSRunLuaTests", dependencies: ["NSRunLua", "CNSRunLua", "CLua"]),
         .testTarget(name: "NSRunTests", dependencies: ["nsrun"], exclude: ["lua"]),
     ]
 )

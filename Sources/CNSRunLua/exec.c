@@ -43,20 +43,25 @@ int nsrun_lua_exec_prepared(lua_State *L, int t, int dirfd, int at_flags, int se
     ev = lua_gettop(L);
     np = lua_rawlen(L, paths);
     na = lua_rawlen(L, av);
-    ne = lua_rawlen(L, ev);
+    /* No env list: the current environment, as it is. */
+    ne = lua_istable(L, ev) ? lua_rawlen(L, ev) : 0;
     {
         /* On this stack: at most ARG_MAX's worth of pointers (the kernel
          * refuses more with E2BIG), well inside the 8 MiB of a vfork
          * child's stack or the main thread's. */
         const char *argv[na + 1], *envp[ne + 1];
+        char *const *env = (char *const *)envp;
 
         fill(L, av, na, argv);
-        fill(L, ev, ne, envp);
+        if (lua_istable(L, ev))
+            fill(L, ev, ne, envp);
+        else
+            env = environ;
         *failed = 0;
         fflush(NULL);
         for (size_t p = 1; p <= np; p++) {
             lua_rawgeti(L, paths, (lua_Integer)p);
-            syscall(SYS_execveat, dirfd, lua_tostring(L, -1), argv, envp, at_flags);
+            syscall(SYS_execveat, dirfd, lua_tostring(L, -1), argv, env, at_flags);
             err = errno;
             lua_pop(L, 1);
             if (search && (err == ENOENT || err == ENOTDIR))

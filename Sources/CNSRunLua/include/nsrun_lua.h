@@ -50,8 +50,19 @@ int nsrun_lua_traced(lua_State *L, nsrun_binding fn, const char *name);
 int nsrun_lua_dry_call(lua_State *L, const char *name, int nargs);
 void nsrun_lua_push_fake_pidfd(lua_State *L, int pid);
 
-/* Execs from the table at `t`: {paths, argv, env}, three lists of strings
- * (exec.c says why from Lua strings). Each path is tried with
+/* What nsrun_lua_check_string found at a stack index (strings.c). */
+enum {
+    NSRUN_STRING_OK = 0,
+    NSRUN_STRING_NOT_STRING = 1,  /* not a string (numbers are not coerced) */
+    NSRUN_STRING_HAS_NUL = 2,     /* the kernel would see a shorter string */
+    NSRUN_STRING_NOT_UTF8 = 3,    /* not well-formed UTF-8 */
+};
+/* Checks the value at index `i` as the bindings' strings are checked
+ * (LuaArgs.stringValue), without copying it. */
+int nsrun_lua_check_string(lua_State *L, int i);
+
+/* Execs from the table at `t`: {paths, argv, env}, lists of strings
+ * (exec.c says why from Lua strings); without env, the current environment. Each path is tried with
  * execveat(dirfd, path, argv, env, at_flags); with `search`, ENOENT, ENOTDIR
  * and EACCES move on to the next path, as execvp(3). Returns only on
  * failure: the errno, and in *failed the 1-based index of the path that

@@ -56,17 +56,26 @@ enum LuaArgs {
     /// The string at stack index `i`, exactly (no number coercion), refused
     /// if it holds a NUL byte (the kernel would see a shorter path) or is not
     /// valid UTF-8. `arg`/`field` name it in messages.
-    static func stringValue(_ L: LuaState, _ i: Int32, arg: Int32, field: String? = nil) throws(LuaRaise) -> String {
-        let prefix = field.map { "'\($0)': " } ?? ""
-        guard lua_type(L, i) == LUA_TSTRING else { throw .argument(arg, "\(prefix)string expected, got \(typeName(L, i))") }
+    static func stringValue(_ L: LuaState, _ i: Int32, arg: Int32, field: @autoclosure () -> String? = nil) throws(LuaRaise) -> String {
+        try checkString(L, i, arg: arg, field: field())
         var len = 0
         let p = lua_tolstring(L, i, &len)!
-        let bytes = UnsafeRawBufferPointer(start: p, count: len)
-        if bytes.contains(0) { throw .argument(arg, "\(prefix)string contains a NUL byte") }
-        guard let s = String(validating: bytes, as: UTF8.self) else {
-            throw .argument(arg, "\(prefix)string is not valid UTF-8")
+        // Checked just now: decoding repairs nothing.
+        return String(decoding: UnsafeRawBufferPointer(start: p, count: len), as: UTF8.self)
+    }
+
+    /// Checks the value at index `i` as `stringValue` does, without making a
+    /// Swift String of it: for strings passed on as they are (exec's argv).
+    /// The message, and `field` with it, is made only on failure.
+    static func checkString(_ L: LuaState, _ i: Int32, arg: Int32, field: @autoclosure () -> String? = nil) throws(LuaRaise) {
+        let status = Int(nsrun_lua_check_string(L, i))
+        if status == NSRUN_STRING_OK { return }
+        let prefix = field().map { "'\($0)': " } ?? ""
+        switch status {
+        case NSRUN_STRING_NOT_STRING: throw .argument(arg, "\(prefix)string expected, got \(typeName(L, i))")
+        case NSRUN_STRING_HAS_NUL: throw .argument(arg, "\(prefix)string contains a NUL byte")
+        default: throw .argument(arg, "\(prefix)string is not valid UTF-8")
         }
-        return s
     }
 
     static func string(_ L: LuaState, _ i: Int32) throws(LuaRaise) -> String {
@@ -118,6 +127,20 @@ enum LuaArgs {
             out.append(try stringValue(L, -1, arg: i, field: "\(what)[\(k)]"))
         }
         return out
+    }
+
+    /// Checks a list of strings as `stringList` does and returns its length,
+    /// leaving the strings where they are.
+    static func checkStringList(_ L: LuaState, _ i: Int32, minimum: Int = 0, what: String = "list") throws(LuaRaise) -> Int {
+        try table(L, i)
+        let n = Int(try listLength(L, i, refuse: notAList(L, arg: i, what: what)))
+        if n < minimum { throw .argument(i, "\(what) needs at least \(minimum) element\(minimum == 1 ? "" : "s")") }
+        for k in stride(from: 1, through: n, by: 1) {
+            lua_rawgeti(L, i, lua_Integer(k))
+            defer { nsrun_lua_pop(L, 1) }
+            try checkString(L, -1, arg: i, field: "\(what)[\(k)]")
+        }
+        return n
     }
 
     /// An environment: a list of "K=V" strings, or a map {K = "V"}; entries

@@ -39,22 +39,43 @@ enum ExecModule {
     )
 
     /// Validates path (argument `path`, or PATH candidates for argv[0] when
-    /// nil), argv and env, and pushes `{paths, argv, env}` as Lua strings.
+    /// nil), argv and env, and pushes `{paths, argv, env}`. argv is the
+    /// caller's own list, checked in place, and env is left out when not
+    /// given (exec.c passes the current environment on): an execve copies no
+    /// string, which in a fork-semantics child would also fault in string
+    /// code and heap pages the parent never touched.
     /// Not inlined: the Swift arrays it builds must be gone before the exec.
     @inline(never)
     static func prepare(_ L: LuaState, path: Int32?, argv: Int32, env: Int32) throws(LuaRaise) {
-        let p = try path.map { i throws(LuaRaise) in try LuaArgs.string(L, i) }
-        let args = try LuaArgs.stringList(L, argv, minimum: 1, what: "argv")
-        let environment = LuaArgs.isNoneOrNil(L, env) ? currentEnvironment() : try LuaArgs.environment(L, env)
-        let paths = p.map { [$0] } ?? execCandidates(args[0], searchPath: getenv("PATH").map { String(cString: $0) })
+        if let path { try LuaArgs.checkString(L, path, arg: path) }
+        _ = try LuaArgs.checkStringList(L, argv, minimum: 1, what: "argv")
+        let environment = LuaArgs.isNoneOrNil(L, env) ? nil : try LuaArgs.environment(L, env)
         lua_createtable(L, 3, 0)
-        for (k, list) in [paths, args, environment].enumerated() {
-            lua_createtable(L, Int32(list.count), 0)
-            for (i, s) in list.enumerated() {
-                pushString(L, s)
-                lua_rawseti(L, -2, lua_Integer(i + 1))
-            }
-            lua_rawseti(L, -2, lua_Integer(k + 1))
+        if let path {
+            lua_createtable(L, 1, 0)
+            lua_pushvalue(L, path)
+            lua_rawseti(L, -2, 1)
+        } else {
+            lua_rawgeti(L, argv, 1)
+            let name = String(cString: lua_tolstring(L, -1, nil))
+            nsrun_lua_pop(L, 1)
+            pushList(L, execCandidates(name, searchPath: getenv("PATH").map { String(cString: $0) }))
+        }
+        lua_rawseti(L, -2, 1)
+        lua_pushvalue(L, argv)
+        lua_rawseti(L, -2, 2)
+        if let environment {
+            pushList(L, environment)
+            lua_rawseti(L, -2, 3)
+        }
+    }
+
+    /// Pushes `list` as a Lua list of strings.
+    static func pushList(_ L: LuaState, _ list: [String]) {
+        lua_createtable(L, Int32(list.count), 0)
+        for (i, s) in list.enumerated() {
+            pushString(L, s)
+            lua_rawseti(L, -2, lua_Integer(i + 1))
         }
     }
 
