@@ -6,10 +6,9 @@ import Testing
 /// String(validating:as: UTF8.self) accepts: exec's argv is checked in C,
 /// every other binding's strings through Swift, and the two must agree.
 struct StringCheckTests {
-    /// The C check's verdict on `bytes`, pushed as a Lua string.
-    static func check(_ bytes: [UInt8]) -> Int {
-        let L = luaL_newstate()!
-        defer { lua_close(L) }
+    /// The C check's verdict on `bytes`, pushed as a Lua string on `L`.
+    static func check(_ L: OpaquePointer, _ bytes: [UInt8]) -> Int {
+        lua_settop(L, 0)
         bytes.withUnsafeBufferPointer { buf in
             buf.withMemoryRebound(to: CChar.self) { _ = lua_pushlstring(L, $0.baseAddress, $0.count) }
         }
@@ -23,6 +22,8 @@ struct StringCheckTests {
     }
 
     @Test func edgeCasesAgreeWithSwift() {
+        let L = luaL_newstate()!
+        defer { lua_close(L) }
         let cases: [[UInt8]] = [
             [], Array("plain /bin/true".utf8), Array("é€𝄞".utf8),
             [0x61, 0x00, 0x62],                 // NUL
@@ -35,11 +36,13 @@ struct StringCheckTests {
             [0x61, 0xE2, 0x82, 0xAC, 0x62], [0xE2, 0x82, 0x41], [0xC3, 0xA9, 0xC3],
         ]
         for c in cases {
-            #expect(Self.check(c) == Self.swiftVerdict(c), "bytes \(c)")
+            #expect(Self.check(L, c) == Self.swiftVerdict(c), "bytes \(c)")
         }
     }
 
     @Test func randomBytesAgreeWithSwift() {
+        let L = luaL_newstate()!
+        defer { lua_close(L) }
         // Biased towards the bytes that start and continue sequences, so most
         // strings are near-valid; a fixed seed keeps failures reproducible.
         var rng = SplitMix64(seed: 0x6e73_7275_6e)
@@ -48,7 +51,7 @@ struct StringCheckTests {
         for _ in 0..<20_000 {
             let n = Int(rng.next() % 7)
             let bytes = (0..<n).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
-            #expect(Self.check(bytes) == Self.swiftVerdict(bytes), "bytes \(bytes)")
+            #expect(Self.check(L, bytes) == Self.swiftVerdict(bytes), "bytes \(bytes)")
         }
     }
 

@@ -253,6 +253,43 @@ import Testing
         #expect(!trace.contains("ioctl("), "terminal checks at start-up:\n\(trace)")
     }
 
+    /// scripts/build-release's layout: BOLT's note is in the shipped binary,
+    /// and a Swift relative pointer (String's type descriptor to its metadata
+    /// accessor, which every start-up calls) reaches the accessor's new copy.
+    /// llvm-bolt alone leaves such pointers at the old copies;
+    /// scripts/bolt-relative-pointers.py retargets them.
+    @Test func theShippedBinaryIsLaidOutByBolt() throws {
+        guard Paths.which("llvm-bolt-19") != nil else { print("skipped: llvm-bolt-19 is not installed"); return }
+        guard let readelf = Paths.which("readelf"), let nm = Paths.which("nm") else { print("skipped: binutils is not installed"); return }
+        let program = try run([readelf, "-lW", Paths.nsrun]).stdout
+        if program.contains("INTERP") { print("skipped: the nsrun under test is not the static build"); return }
+        let sections = try run([readelf, "-SW", Paths.nsrun]).stdout
+        #expect(sections.contains(".note.bolt_info"), "no BOLT note: scripts/build-release kept lld's layout (.build/bolt.log)")
+        var symbols: [String: UInt64] = [:]
+        for line in try run([nm, Paths.nsrun]).stdout.split(separator: "\n") {
+            let f = line.split(separator: " ")
+            if f.count == 3, f[2] == "$sSSMn" || f[2] == "$sSSMa" { symbols[String(f[2])] = UInt64(f[0], radix: 16) }
+        }
+        guard let descriptor = symbols["$sSSMn"], let accessor = symbols["$sSSMa"] else {
+            Issue.record("String's descriptor or accessor is not in the symbol table"); return
+        }
+        // The descriptor's fourth 32-bit field is the accessor, relative to itself.
+        let field = descriptor + 12
+        var offset: UInt64?
+        for line in program.split(separator: "\n") {
+            // LOAD Offset VirtAddr PhysAddr FileSiz MemSiz Flg Align
+            let f = line.split(separator: " ")
+            guard f.count >= 5, f[0] == "LOAD" else { continue }
+            let hex = f[1...4].compactMap { UInt64($0.dropFirst(2), radix: 16) }
+            if hex.count == 4, field >= hex[1], field + 4 <= hex[1] + hex[3] { offset = hex[0] + field - hex[1] }
+        }
+        guard let offset else { Issue.record("String's descriptor is in no loaded segment"); return }
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: Paths.nsrun))
+        let raw = bytes[Int(offset)..<Int(offset) + 4].reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        let target = UInt64(Int64(field) + Int64(Int32(bitPattern: raw)))
+        #expect(target == accessor, "String's accessor pointer reaches 0x\(String(target, radix: 16)), the accessor is at 0x\(String(accessor, radix: 16))")
+    }
+
     @Test func theRecipeSeesTheEnvironmentItWasGiven() throws {
         // The test runner may set SWIFT_BACKTRACE itself: run without it.
         let env = "/usr/bin/env", unsetting = ["-u", "SWIFT_BACKTRACE"]
