@@ -81,7 +81,13 @@ func newFilesystem(_ fstype: String, source: String? = nil, options: [(String, S
     if fs < 0 { throw SysError.last(operation, "\(object) (fsopen \(fstype))") }
     let context = OwnedFD(fs)
     // "proc on /proc type proc", as mount(8) shows classic mounts, not "none".
-    for (key, value) in [("source", Optional(source ?? fstype))] + options {
+    // Set apart from `options`, not prepended to them: a new array of tuples
+    // has its metadata built from a mangled name at run time (callgrind).
+    let shown = source ?? fstype
+    if nsrun_sys_fsconfig(context.raw, LinuxABI.FSCONFIG_SET_STRING, "source", shown, 0) < 0 {
+        throw SysError.last(operation, "\(object) (option source=\(shown))")
+    }
+    for (key, value) in options {
         let r = value.map { nsrun_sys_fsconfig(context.raw, LinuxABI.FSCONFIG_SET_STRING, key, $0, 0) }
             ?? nsrun_sys_fsconfig(context.raw, LinuxABI.FSCONFIG_SET_FLAG, key, nil as UnsafePointer<CChar>?, 0)
         if r < 0 { throw SysError.last(operation, "\(object) (option \(key)\(value.map { "=\($0)" } ?? ""))") }
