@@ -125,7 +125,7 @@ public enum CgroupJanitor {
         _exit(0)
     }
 
-    /// An announced cgroup (a struct: see NamedCloneFlag).
+    /// An announced cgroup (a struct: see NamedConstant).
     struct Entry {
         let v2: String
         let v1: String

@@ -29,7 +29,7 @@ public enum ErrnoNames {
 }
 
 /// An integer constant and its C name (errno values, open and umount flags;
-/// a struct: see NamedCloneFlag).
+/// a struct: see NamedConstant).
 public struct NamedInt32: Sendable {
     public let name: String
     public let value: Int32

@@ -4,7 +4,7 @@ import Glibc
 
 /// mount(2) flag names, as recipes pass them (`ns.MS_*`).
 public enum MountFlags {
-    public static let named: [NamedMountFlag] = [
+    public static let named: [NamedConstant] = [
         .init("MS_RDONLY", 1), .init("MS_NOSUID", 2), .init("MS_NODEV", 4), .init("MS_NOEXEC", 8),
         .init("MS_SYNCHRONOUS", 16), .init("MS_REMOUNT", 32), .init("MS_MANDLOCK", 64),
         .init("MS_DIRSYNC", 128), .init("MS_NOSYMFOLLOW", 256), .init("MS_NOATIME", 1024),
@@ -14,7 +14,7 @@ public enum MountFlags {
         .init("MS_RELATIME", 1 << 21), .init("MS_STRICTATIME", 1 << 24), .init("MS_LAZYTIME", 1 << 25),
     ]
     /// umount2(2) flags.
-    public static let umountNamed: [NamedInt32] = [
+    public static let umountNamed: [NamedConstant] = [
         .init("MNT_FORCE", 1), .init("MNT_DETACH", 2), .init("MNT_EXPIRE", 4), .init("UMOUNT_NOFOLLOW", 8),
     ]
 }
@@ -31,11 +31,4 @@ public func mount(source: String?, target: String, fstype: String?, flags: UInt,
 /// umount2(2) with MNT_* flags.
 public func umount(_ target: String, flags: Int32) throws(SysError) {
     if umount2(target, flags) < 0 { throw SysError.last("umount", target) }
-}
-
-/// A mount flag and its C name (a struct: see NamedCloneFlag).
-public struct NamedMountFlag: Sendable {
-    public let name: String
-    public let value: UInt
-    @inlinable public init(_ name: String, _ value: UInt) { self.name = name; self.value = value }
 }

@@ -4,7 +4,7 @@ public enum MountOptionNames {
     public static let table: [String: UInt] = {
         var t: [String: UInt] = [:]
         for f in MountFlags.named {
-            t[String(f.name.dropFirst(3)).lowercased()] = f.value  // "MS_NOSUID" → "nosuid"
+            t[String(f.name.dropFirst(3)).lowercased()] = UInt(f.value)  // "MS_NOSUID" → "nosuid"
         }
         let rec: UInt = 16384
         t["ro"] = 1; t["rw"] = 0; t["sync"] = 16

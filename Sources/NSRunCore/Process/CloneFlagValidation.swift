@@ -36,14 +36,11 @@ extension CloneFlags {
         case .callback:
             if flags.contains(.vm) && !flags.contains(.vfork) { return "CLONE_VM needs CLONE_VFORK" }
         }
-        for (flag, why) in [
-            (CloneFlags.settls, "a new TLS would corrupt the caller's thread state"),
-            (.parentSettid, "nsrun does not pass tid pointers"),
-            (.childSettid, "nsrun does not pass tid pointers"),
-            (.childCleartid, "nsrun does not pass tid pointers"),
-        ] where flags.contains(flag) {
-            return "\(CloneFlags.named.first { $0.flag == flag }!.name) is refused: \(why)"
-        }
+        // Tested one by one, not from a table of tuples (kernelRefusal says why).
+        if flags.contains(.settls) { return "CLONE_SETTLS is refused: a new TLS would corrupt the caller's thread state" }
+        if flags.contains(.parentSettid) { return "CLONE_PARENT_SETTID is refused: nsrun does not pass tid pointers" }
+        if flags.contains(.childSettid) { return "CLONE_CHILD_SETTID is refused: nsrun does not pass tid pointers" }
+        if flags.contains(.childCleartid) { return "CLONE_CHILD_CLEARTID is refused: nsrun does not pass tid pointers" }
         if kind == .callback {
             if flags.contains(.thread) { return "CLONE_THREAD is refused: nsrun creates processes, not threads" }
             if flags.contains(.sighand) { return "CLONE_SIGHAND is refused: the child would share the caller's signal handlers" }

@@ -42,7 +42,7 @@ public struct CloneFlags: OptionSet, Hashable, Sendable {
 
     /// Every flag by its C name, in value order: the table recipes see as
     /// `ns.CLONE_*` and the names used in messages.
-    public static let named: [NamedCloneFlag] = [
+    public static let named: [NamedConstant] = [
         .init("CLONE_NEWTIME", .newTime), .init("CLONE_VM", .vm), .init("CLONE_FS", .fs),
         .init("CLONE_FILES", .files), .init("CLONE_SIGHAND", .sighand), .init("CLONE_PIDFD", .pidfd),
         .init("CLONE_PTRACE", .ptrace), .init("CLONE_VFORK", .vfork), .init("CLONE_PARENT", .parent),
@@ -57,7 +57,12 @@ public struct CloneFlags: OptionSet, Hashable, Sendable {
     ]
 
     /// Every bit nsrun knows a name for.
-    public static let known = CloneFlags(named.map(\.flag))
+    public static let known: CloneFlags = {
+        // A loop, not CloneFlags(named.map(\.flag)): no [CloneFlags] built.
+        var all = CloneFlags()
+        for n in named { all.insert(n.flag) }
+        return all
+    }()
 
     /// Flags the legacy clone syscall cannot carry: CLONE_NEWTIME collides
     /// with the exit-signal byte, and the upper 32 bits are dropped by the
@@ -76,11 +81,9 @@ public struct CloneFlags: OptionSet, Hashable, Sendable {
 /// waitid(2) idtype for a pidfd (Linux 5.4).
 public let P_PIDFD: Int32 = 3
 
-/// A clone flag and its C name. A struct, not a tuple: an array of tuples
-/// has its element metadata built from a mangled name at run time, a cost
-/// every start-up paid (callgrind).
-public struct NamedCloneFlag: Sendable {
-    public let name: String
-    public let flag: CloneFlags
-    @inlinable public init(_ name: String, _ flag: CloneFlags) { self.name = name; self.flag = flag }
+/// A clone flag in `CloneFlags.named`.
+extension NamedConstant {
+    @inlinable public init(_ name: String, _ flag: CloneFlags) { self.init(name, Int64(bitPattern: flag.rawValue)) }
+    /// The value as clone flags.
+    public var flag: CloneFlags { CloneFlags(rawValue: UInt64(bitPattern: value)) }
 }

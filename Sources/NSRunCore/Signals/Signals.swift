@@ -51,7 +51,7 @@ public enum Signals {
     }
 }
 
-/// A signal number and its name without SIG (a struct: see NamedCloneFlag).
+/// A signal number and its name without SIG (a struct: see NamedConstant).
 public struct NamedSignal: Sendable {
     public let name: String
     public let number: Int32

@@ -1,5 +1,6 @@
 import CLua
 import CNSRunLua
+import NSRunCore
 
 /// One concern's bindings and constants, published in the `ns` table.
 /// Each file under Modules/ defines one, named after what it holds.
@@ -15,9 +16,9 @@ struct LuaModule: @unchecked Sendable {
     var functions: [LuaFunction] = []
     /// Integer constants by name, set as ns.NAME.
     var constants: [LuaConstant] = []
-    /// Sub-tables of integer constants (ns.errno, ns.signals, ns.namespaces).
-    var tables: [LuaConstantTable] = []
-    /// Other values, made by a closure that pushes one (ns.cgroup).
+    /// Other values, made by a closure that pushes one: ns.cgroup, and the
+    /// sub-tables of constants (ns.errno, ns.signals, ns.namespaces; made by
+    /// `LuaField.constantTable`).
     var fields: [LuaField] = []
     /// Names also published as globals (the mission's functions, CLONE_*),
     /// and in `ns` at once.
@@ -34,20 +35,10 @@ struct LuaFunction {
     init(_ name: String, _ fn: nsrun_binding) { self.name = name; self.fn = fn }
 }
 
-/// An integer constant and its name.
-struct LuaConstant {
-    let name: String
-    let value: Int64
-    init(_ name: String, _ value: Int64) { self.name = name; self.value = value }
-}
-
-/// A sub-table of constants (ns.errno), its entries listed only when the
-/// table is first read.
-struct LuaConstantTable {
-    let name: String
-    let entries: () -> [LuaConstant]
-    init(_ name: String, _ entries: @escaping () -> [LuaConstant]) { self.name = name; self.entries = entries }
-}
+/// An integer constant and its name: NSRunCore's NamedConstant, so that the
+/// flag tables (CloneFlags.named, MountFlags.named) are module constants as
+/// they are, with no second array type whose metadata a start-up builds.
+typealias LuaConstant = NamedConstant
 
 /// A value of `ns` made by `push` (which leaves exactly one value on the
 /// stack) when `name` is first read.
@@ -55,6 +46,19 @@ struct LuaField {
     let name: String
     let push: (LuaState) -> Void
     init(_ name: String, _ push: @escaping (LuaState) -> Void) { self.name = name; self.push = push }
+
+    /// A sub-table of constants (ns.errno), its entries listed only when the
+    /// table is first read.
+    static func constantTable(_ name: String, _ entries: @escaping () -> [LuaConstant]) -> LuaField {
+        LuaField(name) { L in
+            let list = entries()
+            lua_createtable(L, 0, Int32(list.count))
+            for c in list {
+                lua_pushinteger(L, lua_Integer(c.value))
+                LuaTable.setField(L, -2, c.name)
+            }
+        }
+    }
 }
 
 /// Raw table helpers: no metamethods run, so nothing can raise from Swift.

@@ -11,18 +11,30 @@ import Glibc
 public final class LuaHost {
     public let L: LuaState
 
-    /// The modules that publish globals: built at start-up.
-    static let globalModules: [LuaModule] = [ConstantsModule.module, ProcessModule.module]
-
-    /// Every module, one per concern; the `ns` table is their union, each
-    /// name made on its first read (NSRunLibrary).
-    static let modules: [LuaModule] = [
-        ConstantsModule.module, ProcessModule.module, ExecModule.module,
-        MountModule.module, IdentityModule.module, NamespaceModule.module,
-        FDModule.module, NetModule.module, CapabilitiesModule.module,
-        SeccompModule.module, LandlockModule.module, CgroupModule.module,
-        SupervisionModule.module,
-    ]
+    /// Module `i` of the 13, one per concern, or nil past the last; the `ns`
+    /// table is their union, each name made on its first read
+    /// (NSRunLibrary). ConstantsModule and ProcessModule publish the globals.
+    /// A switch, not an array: an array of LuaModule had its metadata built
+    /// from a mangled name at every start-up (callgrind), and a module is
+    /// built only when a lookup first reaches it.
+    static func module(_ i: Int) -> LuaModule? {
+        switch i {
+        case 0: return ConstantsModule.module
+        case 1: return ProcessModule.module
+        case 2: return ExecModule.module
+        case 3: return MountModule.module
+        case 4: return IdentityModule.module
+        case 5: return NamespaceModule.module
+        case 6: return FDModule.module
+        case 7: return NetModule.module
+        case 8: return CapabilitiesModule.module
+        case 9: return SeccompModule.module
+        case 10: return LandlockModule.module
+        case 11: return CgroupModule.module
+        case 12: return SupervisionModule.module
+        default: return nil
+        }
+    }
 
     /// A fresh state with the standard libraries and `ns`. nil when the state
     /// cannot be created (out of memory).
@@ -137,7 +149,7 @@ enum FlagNames {
         case ("clone", 1), ("raw_clone", 1), ("unshare", 1), ("setns", 2):
             text = CloneFlags(rawValue: UInt64(bitPattern: value)).description
         case ("mount", 4):
-            let words = MountFlags.named.filter { UInt64(bitPattern: value) & UInt64($0.value) != 0 }
+            let words = MountFlags.named.filter { UInt64(bitPattern: value) & UInt64(bitPattern: $0.value) != 0 }
                 .map { String($0.name.dropFirst(3)).lowercased() }
             text = words.isEmpty ? "0" : words.joined(separator: "|")
         default:

@@ -28,13 +28,15 @@ public enum NSRunLibrary {
         let globals = lua_gettop(L)
         if setGlobals {
             // Globals are made at once, in _G and in ns (ns.clone == clone).
-            for m in LuaHost.globalModules {
+            func publish(_ m: LuaModule) {
                 for name in m.globals where pushEntry(L, m, name) {
                     lua_pushvalue(L, -1)
                     LuaTable.setField(L, globals, name)
                     LuaTable.setField(L, ns, name)
                 }
             }
+            publish(ConstantsModule.module)
+            publish(ProcessModule.module)
         }
         pushString(L, NSRunVersion.string)
         LuaTable.setField(L, ns, "version")
@@ -61,14 +63,20 @@ public enum NSRunLibrary {
     /// ns.__index's resolver: pushes the value of `name` (1) or nothing (0).
     static let resolve: nsrun_ns_resolver = { L, key in
         let name = String(cString: key)
-        for m in LuaHost.modules where pushEntry(L, m, name) { return 1 }
+        var i = 0
+        while let m = LuaHost.module(i) {
+            if pushEntry(L, m, name) { return 1 }
+            i += 1
+        }
         return 0
     }
 
     /// ns.__pairs's filler: every name `ns` does not hold yet.
     static let fill: nsrun_ns_filler = { L, ns in
-        for m in LuaHost.modules {
-            for name in m.functions.map(\.name) + m.constants.map(\.name) + m.tables.map(\.name) + m.fields.map(\.name) {
+        var i = 0
+        while let m = LuaHost.module(i) {
+            i += 1
+            for name in m.functions.map(\.name) + m.constants.map(\.name) + m.fields.map(\.name) {
                 if LuaTable.getField(L, ns, name) == LUA_TNIL, pushEntry(L, m, name) {
                     LuaTable.setField(L, ns, name)
                 }
@@ -86,15 +94,6 @@ public enum NSRunLibrary {
         }
         for c in m.constants where c.name == name {
             lua_pushinteger(L, lua_Integer(c.value))
-            return true
-        }
-        for t in m.tables where t.name == name {
-            let entries = t.entries()
-            lua_createtable(L, 0, Int32(entries.count))
-            for c in entries {
-                lua_pushinteger(L, lua_Integer(c.value))
-                LuaTable.setField(L, -2, c.name)
-            }
             return true
         }
         for f in m.fields where f.name == name {

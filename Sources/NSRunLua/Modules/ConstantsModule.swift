@@ -5,15 +5,15 @@ import NSRunCore
 enum ConstantsModule {
     static let module: LuaModule = {
         var m = LuaModule()
-        m.constants = CloneFlags.named.map { LuaConstant($0.name, Int64(bitPattern: $0.flag.rawValue)) }
+        m.constants = CloneFlags.named
             + [LuaConstant("CSIGNAL", Int64(CloneFlags.csignal)),
                LuaConstant("CLONE_ARGS_SIZE_VER0", Int64(CloneArgsSize.ver0)),
                LuaConstant("CLONE_ARGS_SIZE_VER1", Int64(CloneArgsSize.ver1)),
                LuaConstant("CLONE_ARGS_SIZE_VER2", Int64(CloneArgsSize.ver2))]
         m.globals = m.constants.map(\.name)
-        m.tables = [
-            LuaConstantTable("errno") { ErrnoNames.all.map { LuaConstant($0.name, Int64($0.value)) } },
-            LuaConstantTable("signals") { Signals.all.map { LuaConstant("SIG" + $0.name, Int64($0.number)) } },
+        m.fields = [
+            .constantTable("errno") { ErrnoNames.all.map { LuaConstant($0.name, Int64($0.value)) } },
+            .constantTable("signals") { Signals.all.map { LuaConstant("SIG" + $0.name, Int64($0.number)) } },
         ]
         return m
     }()

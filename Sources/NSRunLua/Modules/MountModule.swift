@@ -126,13 +126,12 @@ enum MountModule {
             LuaFunction("umount", { L in binding(L) { L throws(LuaRaise) in
                 let target = try LuaArgs.string(L, 1)
                 let flags = try LuaArgs.optionalInteger(L, 2) ?? 0
-                let known = MountFlags.umountNamed.reduce(Int64(0)) { $0 | Int64($1.value) }
+                let known = MountFlags.umountNamed.reduce(Int64(0)) { $0 | $1.value }
                 guard flags & ~known == 0 else { throw .argument(2, "unknown umount flags 0x\(String(flags & ~known, radix: 16))") }
                 return done(L) { () throws(SysError) in try NSRunCore.umount(target, flags: Int32(flags)) }
             } }),
         ],
-        constants: MountFlags.named.map { LuaConstant($0.name, Int64($0.value)) }
-            + MountFlags.umountNamed.map { LuaConstant($0.name, Int64($0.value)) }
+        constants: MountFlags.named + MountFlags.umountNamed
     )
 
     /// `true` on success, `nil, message, errno` on a system error.

@@ -66,7 +66,7 @@ enum NamespaceModule {
                 return 1
             } }),
         ],
-        tables: [LuaConstantTable("namespaces") { Namespaces.all.map { LuaConstant($0.name, Int64($0.flag.rawValue)) } }]
+        fields: [.constantTable("namespaces") { Namespaces.all.map { LuaConstant($0.name, Int64($0.flag.rawValue)) } }]
     )
 
     /// A clock offset: integer seconds, or {seconds, nanoseconds}.
