@@ -62,9 +62,10 @@ enum {
 int nsrun_lua_check_string(lua_State *L, int i);
 
 /* Execs from the table at `t`: {paths, argv, env}, lists of strings
- * (exec.c says why from Lua strings); without env, the current environment. Each path is tried with
- * execveat(dirfd, path, argv, env, at_flags); with `search`, ENOENT, ENOTDIR
- * and EACCES move on to the next path, as execvp(3). Returns only on
+ * (exec.c says why from Lua strings); without env, the current environment
+ * (environ). Each path is tried with execveat(dirfd, path, argv, env,
+ * at_flags); with `search`, ENOENT, ENOTDIR and EACCES move on to the next
+ * path, as execvp(3). Returns only on
  * failure: the errno, and in *failed the 1-based index of the path that
  * failed (0 when a search ran out: ENOENT, or EACCES if one was seen).
  * stdio is flushed first. The stack is left as it was. */
