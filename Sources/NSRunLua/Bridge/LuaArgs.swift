@@ -1,6 +1,9 @@
 import CLua
 import CNSRunLua
 import NSRunCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Argument checking for bindings, in the conventions of DESIGN.md 3: the
 /// messages match Lua's own ("number expected, got string"), integers come
@@ -141,6 +144,33 @@ enum LuaArgs {
             try checkString(L, -1, arg: i, field: "\(what)[\(k)]")
         }
         return n
+    }
+
+    /// Whether the environment at `i` is a plain list of "K=V" strings, each
+    /// checked in place as `environment` checks it (the same messages): such
+    /// a list is passed on as it is (exec's env). False, with nothing
+    /// thrown for the map's entries, when it also has names as keys: then
+    /// `environment` builds the ordered list.
+    static func isEnvironmentList(_ L: LuaState, _ i: Int32) throws(LuaRaise) -> Bool {
+        try table(L, i)
+        let i = lua_absindex(L, i)
+        let n = Int64(lua_rawlen(L, i))
+        lua_pushnil(L)
+        while lua_next(L, i) != 0 {
+            defer { nsrun_lua_pop(L, 1) }
+            guard nsrun_lua_isinteger(L, -2) != 0, case let k = Int64(lua_tointegerx(L, -2, nil)), k >= 1, k <= n else {
+                nsrun_lua_pop(L, 1)     // with the deferred pop, the value and the key: lua_next is not resumed
+                return false
+            }
+            try checkString(L, -1, arg: i, field: "env[\(k)]")
+            var len = 0
+            let p = UnsafeRawPointer(lua_tolstring(L, -1, &len)!)
+            if len == 0 || p.load(as: UInt8.self) == UInt8(ascii: "=") || memchr(p, Int32(UInt8(ascii: "=")), len) == nil {
+                let entry = try stringValue(L, -1, arg: i)
+                throw .argument(i, "'env[\(k)]': expected \"NAME=value\", got \"\(entry)\"")
+            }
+        }
+        return true
     }
 
     /// An environment: a list of "K=V" strings, or a map {K = "V"}; entries

@@ -40,16 +40,22 @@ enum ExecModule {
 
     /// Validates path (argument `path`, or PATH candidates for argv[0] when
     /// nil), argv and env, and pushes `{paths, argv, env}`. argv is the
-    /// caller's own list, checked in place, and env is left out when not
-    /// given (exec.c passes the current environment on): an execve copies no
-    /// string, which in a fork-semantics child would also fault in string
-    /// code and heap pages the parent never touched.
+    /// caller's own list, checked in place; so is env when it is a plain
+    /// list of "K=V" strings, and it is left out when not given (exec.c
+    /// passes the current environment on): an execve copies no string, which
+    /// in a fork-semantics child would also fault in string code and heap
+    /// pages the parent never touched. Only an env with names as keys is
+    /// built anew, in order (`LuaArgs.environment`).
     /// Not inlined: the Swift arrays it builds must be gone before the exec.
     @inline(never)
     static func prepare(_ L: LuaState, path: Int32?, argv: Int32, env: Int32) throws(LuaRaise) {
         if let path { try LuaArgs.checkString(L, path, arg: path) }
         _ = try LuaArgs.checkStringList(L, argv, minimum: 1, what: "argv")
-        let environment = LuaArgs.isNoneOrNil(L, env) ? nil : try LuaArgs.environment(L, env)
+        // A plain "K=V" list (sandbox.run's) is passed on as it is, like argv.
+        let noEnv = LuaArgs.isNoneOrNil(L, env)
+        var asIs = false
+        if !noEnv { asIs = try LuaArgs.isEnvironmentList(L, env) }
+        let environment = noEnv || asIs ? nil : try LuaArgs.environment(L, env)
         lua_createtable(L, 3, 0)
         if let path {
             lua_createtable(L, 1, 0)
@@ -64,7 +70,10 @@ enum ExecModule {
         lua_rawseti(L, -2, 1)
         lua_pushvalue(L, argv)
         lua_rawseti(L, -2, 2)
-        if let environment {
+        if asIs {
+            lua_pushvalue(L, env)
+            lua_rawseti(L, -2, 3)
+        } else if let environment {
             pushList(L, environment)
             lua_rawseti(L, -2, 3)
         }
