@@ -61,9 +61,13 @@ enum LuaArgs {
     /// valid UTF-8. `arg`/`field` name it in messages.
     static func stringValue(_ L: LuaState, _ i: Int32, arg: Int32, field: @autoclosure () -> String? = nil) throws(LuaRaise) -> String {
         try checkString(L, i, arg: arg, field: field())
+        return checkedString(L, i)
+    }
+
+    /// The string at `i`, which `checkString` has accepted: decoding repairs nothing.
+    static func checkedString(_ L: LuaState, _ i: Int32) -> String {
         var len = 0
         let p = lua_tolstring(L, i, &len)!
-        // Checked just now: decoding repairs nothing.
         return String(decoding: UnsafeRawBufferPointer(start: p, count: len), as: UTF8.self)
     }
 
@@ -119,15 +123,13 @@ enum LuaArgs {
 
     /// A list of strings (t[1..n], raw access, n ≥ `minimum`): argv.
     static func stringList(_ L: LuaState, _ i: Int32, minimum: Int = 0, what: String = "list") throws(LuaRaise) -> [String] {
-        try table(L, i)
-        let n = Int(try listLength(L, i, refuse: notAList(L, arg: i, what: what)))
-        if n < minimum { throw .argument(i, "\(what) needs at least \(minimum) element\(minimum == 1 ? "" : "s")") }
+        let n = try checkStringList(L, i, minimum: minimum, what: what)
         var out: [String] = []
         out.reserveCapacity(n)
         for k in stride(from: 1, through: n, by: 1) {
             lua_rawgeti(L, i, lua_Integer(k))
-            defer { nsrun_lua_pop(L, 1) }
-            out.append(try stringValue(L, -1, arg: i, field: "\(what)[\(k)]"))
+            out.append(checkedString(L, -1))
+            nsrun_lua_pop(L, 1)
         }
         return out
     }
@@ -162,15 +164,20 @@ enum LuaArgs {
                 nsrun_lua_pop(L, 1)     // with the deferred pop, the value and the key: lua_next is not resumed
                 return false
             }
-            try checkString(L, -1, arg: i, field: "env[\(k)]")
-            var len = 0
-            let p = UnsafeRawPointer(lua_tolstring(L, -1, &len)!)
-            if len == 0 || p.load(as: UInt8.self) == UInt8(ascii: "=") || memchr(p, Int32(UInt8(ascii: "=")), len) == nil {
-                let entry = try stringValue(L, -1, arg: i)
-                throw .argument(i, "'env[\(k)]': expected \"NAME=value\", got \"\(entry)\"")
-            }
+            try checkEnvironmentEntry(L, -1, arg: i, index: k)
         }
         return true
+    }
+
+    /// Checks list entry `index` of an environment, at stack index `v`: a
+    /// string (as `checkString`) holding "NAME=value" with a non-empty NAME.
+    static func checkEnvironmentEntry(_ L: LuaState, _ v: Int32, arg: Int32, index k: Int64) throws(LuaRaise) {
+        try checkString(L, v, arg: arg, field: "env[\(k)]")
+        var len = 0
+        let p = UnsafeRawPointer(lua_tolstring(L, v, &len)!)
+        if len == 0 || p.load(as: UInt8.self) == UInt8(ascii: "=") || memchr(p, Int32(UInt8(ascii: "=")), len) == nil {
+            throw .argument(arg, "'env[\(k)]': expected \"NAME=value\", got \"\(checkedString(L, v))\"")
+        }
     }
 
     /// An environment: a list of "K=V" strings, or a map {K = "V"}; entries
@@ -184,11 +191,8 @@ enum LuaArgs {
         while lua_next(L, i) != 0 {
             defer { nsrun_lua_pop(L, 1) }
             if nsrun_lua_isinteger(L, -2) != 0, case let k = Int64(lua_tointegerx(L, -2, nil)), k >= 1, k <= n {
-                let entry = try stringValue(L, -1, arg: i, field: "env[\(k)]")
-                guard let eq = entry.firstIndex(of: "="), eq != entry.startIndex else {
-                    throw .argument(i, "'env[\(k)]': expected \"NAME=value\", got \"\(entry)\"")
-                }
-                list.append((k, entry))
+                try checkEnvironmentEntry(L, -1, arg: i, index: k)
+                list.append((k, checkedString(L, -1)))
             } else if lua_type(L, -2) == LUA_TSTRING {
                 let key = try stringValue(L, -2, arg: i, field: "env key")
                 if key.isEmpty || key.contains("=") { throw .argument(i, "env name \"\(key)\" is empty or contains '='") }
