@@ -4,8 +4,18 @@ import Testing
 /// uid_map / gid_map parsing and validation: what the kernel's map_write
 /// would refuse is refused here, before anything is written.
 @Suite struct IdMapTests {
+    /// The list form as IdentityModule builds it: each entry checked, then
+    /// the whole map.
+    func listMap(_ ranges: [(Int64, Int64, Int64)], pageSize: Int = 4096) throws(UsageError) -> IdMap {
+        var entries: [IdMapEntry] = []
+        for (i, r) in ranges.enumerated() {
+            entries.append(try IdMap.entry(inside: r.0, outside: r.1, count: r.2, line: i + 1))
+        }
+        return try IdMap(entries: entries, pageSize: pageSize)
+    }
+
     @Test func listFormIsRenderedAsTheKernelsText() throws {
-        let map = try IdMap(ranges: [(0, 100000, 65536), (65536, 300000, 10)])
+        let map = try listMap([(0, 100000, 65536), (65536, 300000, 10)])
         #expect(map.entries == [IdMapEntry(inside: 0, outside: 100000, count: 65536),
                                 IdMapEntry(inside: 65536, outside: 300000, count: 10)])
         #expect(map.text == "0 100000 65536\n65536 300000 10\n")
@@ -17,10 +27,13 @@ import Testing
         #expect(try IdMap(parsing: "  0\t100000   1 \n1 200000 2\n\n").text == "0 100000 1\n1 200000 2\n")
         #expect(try IdMap(parsing: "0 0 4294967295").entries == [IdMapEntry(inside: 0, outside: 0, count: 4294967295)])
         #expect(try IdMap(parsing: "4294967294 4294967294 1").entries.count == 1)
+        // Every width of number is rendered back as written, leading zeros dropped.
+        #expect(try IdMap(parsing: "0 9 10\n10 99 100\n4294967293 00002 1").text == "0 9 10\n10 99 100\n4294967293 2 1\n")
+        #expect(try IdMap(parsing: "0 0 1").bytes == Array("0 0 1\n".utf8))
     }
 
     @Test func textAndListGiveTheSameMap() throws {
-        #expect(try IdMap(parsing: "0 1000 1\n1 100000 65535") == IdMap(ranges: [(0, 1000, 1), (1, 100000, 65535)]))
+        #expect(try IdMap(parsing: "0 1000 1\n1 100000 65535") == listMap([(0, 1000, 1), (1, 100000, 65535)]))
     }
 
     /// Each malformed map, with the reason given for it.
@@ -30,6 +43,11 @@ import Testing
         ("0 100000 0", "line 1: count is 0"),
         ("0 100000", "line 1: expected \"inside outside count\", got \"0 100000\""),
         ("0 100000 1 2", "line 1: expected \"inside outside count\", got \"0 100000 1 2\""),
+        ("0 x 1 2", "line 1: expected \"inside outside count\", got \"0 x 1 2\""),
+        ("0 - 1", "line 1: \"-\" is not a decimal id"),
+        ("0 --1 1", "line 1: \"--1\" is not a decimal id"),
+        ("0 1\r 1", "line 1: \"1\r\" is not a decimal id"),
+        ("0 00000000001 1", "line 1: \"00000000001\" is beyond the largest id"),
         ("0 1 1\n\n2 3 1", "line 2 is empty"),
         ("0 -1 1", "line 1: \"-1\" is negative"),
         ("0 +1 1", "line 1: \"+1\" is not a decimal id"),
@@ -57,26 +75,26 @@ import Testing
     }
 
     @Test func negativeValuesOfTheListFormAreRefused() {
-        #expect(throws: UsageError("line 1: inside is negative (-1)")) { try IdMap(ranges: [(-1, 0, 1)]) }
-        #expect(throws: UsageError("line 2: count is negative (-3)")) { try IdMap(ranges: [(0, 0, 1), (5, 5, -3)]) }
-        #expect(throws: UsageError("line 1: outside is negative (-9223372036854775808)")) { try IdMap(ranges: [(0, .min, 1)]) }
-        #expect(throws: UsageError("line 1: count 9223372036854775807 out of range 1..4294967295")) { try IdMap(ranges: [(0, 0, .max)]) }
+        #expect(throws: UsageError("line 1: inside is negative (-1)")) { try listMap([(-1, 0, 1)]) }
+        #expect(throws: UsageError("line 2: count is negative (-3)")) { try listMap([(0, 0, 1), (5, 5, -3)]) }
+        #expect(throws: UsageError("line 1: outside is negative (-9223372036854775808)")) { try listMap([(0, .min, 1)]) }
+        #expect(throws: UsageError("line 1: count 9223372036854775807 out of range 1..4294967295")) { try listMap([(0, 0, .max)]) }
     }
 
     @Test func atMost340Lines() throws {
-        let ok = (0..<340).map { (inside: Int64($0), outside: Int64(1000 + $0), count: Int64(1)) }
-        #expect(try IdMap(ranges: ok).entries.count == 340)
-        let tooMany = (0..<341).map { (inside: Int64($0), outside: Int64(1000 + $0), count: Int64(1)) }
-        #expect(throws: UsageError("the map has 341 lines; the kernel takes at most 340")) { try IdMap(ranges: tooMany) }
+        let ok = (0..<340).map { (Int64($0), Int64(1000 + $0), Int64(1)) }
+        #expect(try listMap(ok).entries.count == 340)
+        let tooMany = (0..<341).map { (Int64($0), Int64(1000 + $0), Int64(1)) }
+        #expect(throws: UsageError("the map has 341 lines; the kernel takes at most 340")) { try listMap(tooMany) }
         let text = (0..<341).map { "\($0) \(1000 + $0) 1" }.joined(separator: "\n")
         #expect(throws: UsageError("the map has 341 lines; the kernel takes at most 340")) { try IdMap(parsing: text) }
     }
 
     @Test func theTextMustFitInAPage() throws {
         // 300 lines of "4000000000 3000000000 1\n" (24 bytes): 7200 bytes.
-        let long = (0..<300).map { (inside: Int64(4_000_000_000 + $0), outside: Int64(3_000_000_000 + $0), count: Int64(1)) }
-        #expect(throws: UsageError("the map is 7200 bytes; the kernel takes less than 4096")) { try IdMap(ranges: long) }
-        #expect(try IdMap(ranges: long, pageSize: 65536).entries.count == 300)
+        let long = (0..<300).map { (Int64(4_000_000_000 + $0), Int64(3_000_000_000 + $0), Int64(1)) }
+        #expect(throws: UsageError("the map is 7200 bytes; the kernel takes less than 4096")) { try listMap(long) }
+        #expect(try listMap(long, pageSize: 65536).entries.count == 300)
         // Exactly a page is one byte too many.
         #expect(throws: UsageError("the map is 12 bytes; the kernel takes less than 12")) { try IdMap(parsing: "100 200 300", pageSize: 12) }
         #expect(try IdMap(parsing: "100 200 300", pageSize: 13).text.utf8.count == 12)

@@ -64,10 +64,14 @@ public enum ProcFile {
     /// from a single buffer). EINTR is retried; a short write is reported
     /// as EIO.
     public static func write(_ relative: String, _ text: String, operation: String, root: String = "/proc") throws(SysError) {
+        try write(relative, bytes: Array(text.utf8), operation: operation, root: root)
+    }
+
+    /// `write`, of bytes.
+    public static func write(_ relative: String, bytes: [UInt8], operation: String, root: String = "/proc") throws(SysError) {
         let fd = try open(relative, flags: O_WRONLY, operation: operation, root: root)
         defer { close(fd) }
         let path = root.hasSuffix("/") ? root + relative : root + "/" + relative
-        let bytes = Array(text.utf8)
         var n: Int
         repeat {
             n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }

@@ -8,7 +8,12 @@ import Glibc
 /// setgroups = "deny"}` asks for. Written by the parent, the way crun and
 /// bwrap do it, because only a writer outside the namespace may map more
 /// than its own id.
-public struct UserNamespaceMaps: Equatable, Sendable {
+///
+/// A class, not a struct: an optional struct holding optional maps is
+/// copied through its runtime type metadata (built from a mangled name on
+/// the first clone that has maps, a few page faults), a reference by one
+/// retain. It is filled in once, while clone's arguments are read.
+public final class UserNamespaceMaps: Equatable {
     public var uid: IdMap?
     public var gid: IdMap?
     /// Write "deny" to /proc/PID/setgroups first: required before a gid_map
@@ -19,6 +24,10 @@ public struct UserNamespaceMaps: Equatable, Sendable {
         self.uid = uid
         self.gid = gid
         self.denySetgroups = denySetgroups
+    }
+
+    public static func == (a: UserNamespaceMaps, b: UserNamespaceMaps) -> Bool {
+        a.uid == b.uid && a.gid == b.gid && a.denySetgroups == b.denySetgroups
     }
 
     /// Writes them for `pid`, in the order the kernel needs: setgroups,

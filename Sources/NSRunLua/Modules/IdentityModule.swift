@@ -116,13 +116,17 @@ enum IdentityModule {
             if n > IdMap.maximumLines {
                 throw .argument(i, "bad map: the map has \(n) lines; the kernel takes at most \(IdMap.maximumLines)")
             }
-            var ranges: [(inside: Int64, outside: Int64, count: Int64)] = []
+            var entries: [IdMapEntry] = []
+            entries.reserveCapacity(n)
             for k in stride(from: 1, through: n, by: 1) {
                 lua_rawgeti(L, i, lua_Integer(k))
                 defer { nsrun_lua_pop(L, 1) }
-                ranges.append(try mapEntry(L, -1, arg: i, index: k))
+                let (inside, outside, count) = try mapEntry(L, -1, arg: i, index: k)
+                do throws(UsageError) {
+                    entries.append(try IdMap.entry(inside: inside, outside: outside, count: count, line: k))
+                } catch { throw .argument(i, "bad map: \(error.reason)") }
             }
-            do throws(UsageError) { return try IdMap(ranges: ranges, pageSize: pageSize) }
+            do throws(UsageError) { return try IdMap(entries: entries, pageSize: pageSize) }
             catch { throw .argument(i, "bad map: \(error.reason)") }
         default:
             throw LuaArgs.expected(L, i, "map (string or table)")
@@ -138,13 +142,17 @@ enum IdentityModule {
         if !named && lua_rawlen(L, v) != 3 {
             throw .argument(arg, "'map[\(k)]': {inside, outside, count} expected, got \(lua_rawlen(L, v)) values")
         }
-        var values: [Int64] = []
-        for (j, name) in ["inside", "outside", "count"].enumerated() {
-            if named { LuaTable.getField(L, v, name) } else { lua_rawgeti(L, v, lua_Integer(j + 1)) }
-            defer { nsrun_lua_pop(L, 1) }
-            values.append(try LuaArgs.integerValue(L, -1, arg: arg, field: "map[\(k)].\(name)"))
-        }
-        return (values[0], values[1], values[2])
+        return (try mapField(L, v, named: named, 1, "inside", arg: arg, index: k),
+                try mapField(L, v, named: named, 2, "outside", arg: arg, index: k),
+                try mapField(L, v, named: named, 3, "count", arg: arg, index: k))
+    }
+
+    /// One integer of a map entry at `v`: `name`, or the `position`th value.
+    static func mapField(_ L: LuaState, _ v: Int32, named: Bool, _ position: lua_Integer, _ name: String,
+                         arg: Int32, index k: Int) throws(LuaRaise) -> Int64 {
+        if named { LuaTable.getField(L, v, name) } else { lua_rawgeti(L, v, position) }
+        defer { nsrun_lua_pop(L, 1) }
+        return try LuaArgs.integerValue(L, -1, arg: arg, field: "map[\(k)].\(name)")
     }
 
     static var pageSize: Int { Int(sysconf(Int32(_SC_PAGESIZE))) }

@@ -64,7 +64,7 @@ enum ProcessModule {
                     req.exitSignal = try exitSignal(L, -1, arg: i)
                 case "uid_map", "gid_map":
                     let map = try idMapField(L, -1, arg: i, field: key)
-                    var m = maps ?? UserNamespaceMaps()
+                    let m = maps ?? UserNamespaceMaps()
                     if key == "uid_map" { m.uid = map } else { m.gid = map }
                     maps = m
                 case "setgroups":
@@ -72,7 +72,7 @@ enum ProcessModule {
                     guard v == "deny" || v == "allow" else {
                         throw .argument(i, "'setgroups': expected \"deny\" or \"allow\", got \(lua_type(L, -1) == LUA_TSTRING ? "'\(v)'" : LuaArgs.typeName(L, -1))")
                     }
-                    var m = maps ?? UserNamespaceMaps()
+                    let m = maps ?? UserNamespaceMaps()
                     m.denySetgroups = v == "deny"
                     maps = m
                 case "after_clone":
