@@ -44,12 +44,16 @@ public enum PollTimeout: Equatable, Sendable {
 /// descriptor", where poll itself reports POLLNVAL), EINVAL when there are
 /// more fds than RLIMIT_NOFILE, ENOMEM.
 public func pollReadable(_ fds: [Int32], timeout: PollTimeout) throws(SysError) -> [Int32] {
-    var entries = fds.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+    // A buffer, not [pollfd]: an array of a C struct has its type built at
+    // run time on first use (a sandbox's first poll paid for it).
+    let entries = UnsafeMutablePointer<pollfd>.allocate(capacity: max(fds.count, 1))
+    defer { entries.deallocate() }
+    for (i, fd) in fds.enumerated() { entries[i] = pollfd(fd: fd, events: Int16(POLLIN), revents: 0) }
     let deadline: Double?
     if case .seconds(let s) = timeout { deadline = monotonicSeconds() + s } else { deadline = nil }
     while true {
         let ms = deadline.map { PollTimeout.milliseconds(remaining: $0 - monotonicSeconds()) } ?? -1
-        let r = entries.withUnsafeMutableBufferPointer { poll($0.baseAddress, nfds_t($0.count), ms) }
+        let r = poll(entries, nfds_t(fds.count), ms)
         if r < 0 {
             if errno == EINTR { continue }
             throw SysError.last("poll", fds.isEmpty ? "(no fds)" : "fd " + fds.map(String.init).joined(separator: ","))
@@ -59,7 +63,8 @@ public func pollReadable(_ fds: [Int32], timeout: PollTimeout) throws(SysError) 
             return []
         }
         var ready: [Int32] = []
-        for e in entries {
+        for i in fds.indices {
+            let e = entries[i]
             if e.revents & Int16(POLLNVAL) != 0 {
                 throw SysError(errno: EBADF, operation: "poll", object: "fd \(e.fd)")
             }
