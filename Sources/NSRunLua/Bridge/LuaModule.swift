@@ -20,9 +20,11 @@ struct LuaModule: @unchecked Sendable {
     /// sub-tables of constants (ns.errno, ns.signals, ns.namespaces; made by
     /// `LuaField.constantTable`).
     var fields: [LuaField] = []
-    /// Names also published as globals (the mission's functions, CLONE_*),
-    /// and in `ns` at once.
+    /// Functions also published as globals (the mission's `clone`,
+    /// `getpid`, ...), and in `ns` at once.
     var globals: [String] = []
+    /// Every constant is also a global (CLONE_*), and in `ns` at once.
+    var constantsAreGlobals = false
 }
 
 // Structs rather than tuples: a tuple type's metadata is built at run time
