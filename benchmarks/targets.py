@@ -142,7 +142,10 @@ def main():
     out.append("### targets (issue 6)")
     out.append("")
     for label, fig, unit, tgt, ok in rows:
-        out.append(f"- {label}: {fig:.2f}{unit} (target {tgt}) — {'met' if ok(fig) else 'MISSED'}")
+        # Two decimals, unless rounding would put the figure on the other
+        # side of the target ("0.90× ... MISSED" for 0.897): then three.
+        shown = f"{fig:.2f}" if ok(round(fig, 2)) == ok(fig) else f"{fig:.3f}"
+        out.append(f"- {label}: {shown}{unit} (target {tgt}) — {'met' if ok(fig) else 'MISSED'}")
     if rss is None:
         out.append("- peak RSS: n/a (no --rss-probe)")
     else:
