@@ -12,13 +12,15 @@ import Glibc
 /// A class, not a struct: an optional struct holding optional maps is
 /// copied through its runtime type metadata (built from a mangled name on
 /// the first clone that has maps, a few page faults), a reference by one
-/// retain. It is filled in once, while clone's arguments are read.
+/// retain. Its properties are constants: a class's variables are read
+/// under a run-time exclusivity check (`swift_beginAccess`), which cost
+/// set G two cold pages.
 public final class UserNamespaceMaps: Equatable {
-    public var uid: IdMap?
-    public var gid: IdMap?
+    public let uid: IdMap?
+    public let gid: IdMap?
     /// Write "deny" to /proc/PID/setgroups first: required before a gid_map
     /// written without CAP_SETGID over the parent namespace.
-    public var denySetgroups: Bool
+    public let denySetgroups: Bool
 
     public init(uid: IdMap? = nil, gid: IdMap? = nil, denySetgroups: Bool = false) {
         self.uid = uid

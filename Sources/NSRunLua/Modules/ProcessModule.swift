@@ -48,7 +48,11 @@ enum ProcessModule {
             return CloneArguments(request: CloneRequest(flags: CloneFlags(rawValue: UInt64(bitPattern: try LuaArgs.integer(L, i)))))
         case LUA_TTABLE:
             var req = CloneRequest(flags: [])
-            var maps: UserNamespaceMaps? = nil
+            // The maps are gathered here and made into one UserNamespaceMaps
+            // at the end: its properties are constants, so reading them
+            // needs no run-time exclusivity check.
+            var uidMap: IdMap? = nil, gidMap: IdMap? = nil
+            var setgroups: Bool? = nil
             var after = false
             lua_pushnil(L)
             while lua_next(L, i) != 0 {
@@ -64,17 +68,13 @@ enum ProcessModule {
                     req.exitSignal = try exitSignal(L, -1, arg: i)
                 case "uid_map", "gid_map":
                     let map = try idMapField(L, -1, arg: i, field: key)
-                    let m = maps ?? UserNamespaceMaps()
-                    if key == "uid_map" { m.uid = map } else { m.gid = map }
-                    maps = m
+                    if key == "uid_map" { uidMap = map } else { gidMap = map }
                 case "setgroups":
                     let v = lua_type(L, -1) == LUA_TSTRING ? try LuaArgs.stringValue(L, -1, arg: i) : ""
                     guard v == "deny" || v == "allow" else {
                         throw .argument(i, "'setgroups': expected \"deny\" or \"allow\", got \(lua_type(L, -1) == LUA_TSTRING ? "'\(v)'" : LuaArgs.typeName(L, -1))")
                     }
-                    let m = maps ?? UserNamespaceMaps()
-                    m.denySetgroups = v == "deny"
-                    maps = m
+                    setgroups = v == "deny"
                 case "after_clone":
                     guard lua_type(L, -1) == LUA_TFUNCTION else {
                         throw .argument(i, "'after_clone': function expected, got \(LuaArgs.typeName(L, -1))")
@@ -84,8 +84,12 @@ enum ProcessModule {
                     throw .argument(i, "unknown clone argument '\(key)' (expected flags, cgroup, exit_signal, uid_map, gid_map, setgroups, after_clone)")
                 }
             }
-            if maps != nil && !req.flags.contains(.newUser) {
-                throw .argument(i, "uid_map, gid_map and setgroups need CLONE_NEWUSER in flags")
+            var maps: UserNamespaceMaps? = nil
+            if uidMap != nil || gidMap != nil || setgroups != nil {
+                guard req.flags.contains(.newUser) else {
+                    throw .argument(i, "uid_map, gid_map and setgroups need CLONE_NEWUSER in flags")
+                }
+                maps = UserNamespaceMaps(uid: uidMap, gid: gidMap, denySetgroups: setgroups ?? false)
             }
             return CloneArguments(request: req, maps: maps, afterClone: after)
         default:
