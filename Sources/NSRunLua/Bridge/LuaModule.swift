@@ -11,20 +11,36 @@ import NSRunCore
 /// @unchecked: the host is single-threaded (DESIGN.md 2.1); module tables are
 /// immutable after start-up and hold only C function pointers and closures
 /// without captures.
-struct LuaModule: @unchecked Sendable {
+///
+/// A final class with constants, not a struct: the resolver walks the
+/// modules through `LuaHost.module(i)`, and each copy of a struct of arrays
+/// was destroyed through the arrays' runtime type metadata, four types
+/// built from their mangled names on a recipe's first `ns` lookups
+/// (callgrind, gdb on swift_getTypeByMangledNameInContextImpl). A
+/// reference is retained and released.
+final class LuaModule: @unchecked Sendable {
     /// Functions by name.
-    var functions: [LuaFunction] = []
+    let functions: [LuaFunction]
     /// Integer constants by name, set as ns.NAME.
-    var constants: [LuaConstant] = []
+    let constants: [LuaConstant]
     /// Other values, made by a closure that pushes one: ns.cgroup, and the
     /// sub-tables of constants (ns.errno, ns.signals, ns.namespaces; made by
     /// `LuaField.constantTable`).
-    var fields: [LuaField] = []
+    let fields: [LuaField]
     /// Functions also published as globals (the mission's `clone`,
     /// `getpid`, ...), and in `ns` at once.
-    var globals: [String] = []
+    let globals: [String]
     /// Every constant is also a global (CLONE_*), and in `ns` at once.
-    var constantsAreGlobals = false
+    let constantsAreGlobals: Bool
+
+    init(functions: [LuaFunction] = [], constants: [LuaConstant] = [], fields: [LuaField] = [],
+         globals: [String] = [], constantsAreGlobals: Bool = false) {
+        self.functions = functions
+        self.constants = constants
+        self.fields = fields
+        self.globals = globals
+        self.constantsAreGlobals = constantsAreGlobals
+    }
 }
 
 // Structs rather than tuples: a tuple type's metadata is built at run time
