@@ -37,7 +37,7 @@ func signalNames(name: String, number: Int32) {
 }
 
 @Test func errnoTableHasTheCommonNames() {
-    let table = Dictionary(uniqueKeysWithValues: ErrnoNames.all.map { ($0.name, $0.value) })
+    let table = Dictionary(uniqueKeysWithValues: ErrnoNames.all.map { ($0.name, Int32($0.value)) })
     #expect(table["EPERM"] == EPERM && table["ESRCH"] == ESRCH && table["ENOSYS"] == ENOSYS)
     #expect(table["ECHILD"] == ECHILD && table["EINVAL"] == EINVAL && table["ENOENT"] == ENOENT)
     #expect(table.count == ErrnoNames.all.count, "no duplicate names")

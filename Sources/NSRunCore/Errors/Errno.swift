@@ -5,33 +5,25 @@ import Glibc
 /// The errno names exported to recipes as `ns.errno.NAME`, sorted by value.
 /// Only names glibc defines on every architecture nsrun builds for.
 public enum ErrnoNames {
-    public static let all: [NamedInt32] = [
-        .init("EPERM", EPERM), .init("ENOENT", ENOENT), .init("ESRCH", ESRCH), .init("EINTR", EINTR),
-        .init("EIO", EIO), .init("ENXIO", ENXIO), .init("E2BIG", E2BIG), .init("ENOEXEC", ENOEXEC),
-        .init("EBADF", EBADF), .init("ECHILD", ECHILD), .init("EAGAIN", EAGAIN), .init("ENOMEM", ENOMEM),
-        .init("EACCES", EACCES), .init("EFAULT", EFAULT), .init("ENOTBLK", ENOTBLK), .init("EBUSY", EBUSY),
-        .init("EEXIST", EEXIST), .init("EXDEV", EXDEV), .init("ENODEV", ENODEV), .init("ENOTDIR", ENOTDIR),
-        .init("EISDIR", EISDIR), .init("EINVAL", EINVAL), .init("ENFILE", ENFILE), .init("EMFILE", EMFILE),
-        .init("ENOTTY", ENOTTY), .init("ETXTBSY", ETXTBSY), .init("EFBIG", EFBIG), .init("ENOSPC", ENOSPC),
-        .init("ESPIPE", ESPIPE), .init("EROFS", EROFS), .init("EMLINK", EMLINK), .init("EPIPE", EPIPE),
-        .init("EDOM", EDOM), .init("ERANGE", ERANGE), .init("EDEADLK", EDEADLK),
-        .init("ENAMETOOLONG", ENAMETOOLONG), .init("ENOLCK", ENOLCK), .init("ENOSYS", ENOSYS),
-        .init("ENOTEMPTY", ENOTEMPTY), .init("ELOOP", ELOOP), .init("ENODATA", ENODATA),
-        .init("EOVERFLOW", EOVERFLOW), .init("EUSERS", EUSERS), .init("ENOTSOCK", ENOTSOCK),
-        .init("EOPNOTSUPP", EOPNOTSUPP), .init("EADDRINUSE", EADDRINUSE),
-        .init("EADDRNOTAVAIL", EADDRNOTAVAIL), .init("ENETDOWN", ENETDOWN),
-        .init("ENETUNREACH", ENETUNREACH), .init("ECONNRESET", ECONNRESET),
-        .init("ETIMEDOUT", ETIMEDOUT), .init("ECONNREFUSED", ECONNREFUSED),
-        .init("EHOSTUNREACH", EHOSTUNREACH), .init("EALREADY", EALREADY),
-        .init("EINPROGRESS", EINPROGRESS), .init("EDQUOT", EDQUOT), .init("ECANCELED", ECANCELED),
-        .init("EOWNERDEAD", EOWNERDEAD),
+    public static let all: [NamedConstant] = [
+        .init("EPERM", int: EPERM), .init("ENOENT", int: ENOENT), .init("ESRCH", int: ESRCH), .init("EINTR", int: EINTR),
+        .init("EIO", int: EIO), .init("ENXIO", int: ENXIO), .init("E2BIG", int: E2BIG), .init("ENOEXEC", int: ENOEXEC),
+        .init("EBADF", int: EBADF), .init("ECHILD", int: ECHILD), .init("EAGAIN", int: EAGAIN), .init("ENOMEM", int: ENOMEM),
+        .init("EACCES", int: EACCES), .init("EFAULT", int: EFAULT), .init("ENOTBLK", int: ENOTBLK), .init("EBUSY", int: EBUSY),
+        .init("EEXIST", int: EEXIST), .init("EXDEV", int: EXDEV), .init("ENODEV", int: ENODEV), .init("ENOTDIR", int: ENOTDIR),
+        .init("EISDIR", int: EISDIR), .init("EINVAL", int: EINVAL), .init("ENFILE", int: ENFILE), .init("EMFILE", int: EMFILE),
+        .init("ENOTTY", int: ENOTTY), .init("ETXTBSY", int: ETXTBSY), .init("EFBIG", int: EFBIG), .init("ENOSPC", int: ENOSPC),
+        .init("ESPIPE", int: ESPIPE), .init("EROFS", int: EROFS), .init("EMLINK", int: EMLINK), .init("EPIPE", int: EPIPE),
+        .init("EDOM", int: EDOM), .init("ERANGE", int: ERANGE), .init("EDEADLK", int: EDEADLK),
+        .init("ENAMETOOLONG", int: ENAMETOOLONG), .init("ENOLCK", int: ENOLCK), .init("ENOSYS", int: ENOSYS),
+        .init("ENOTEMPTY", int: ENOTEMPTY), .init("ELOOP", int: ELOOP), .init("ENODATA", int: ENODATA),
+        .init("EOVERFLOW", int: EOVERFLOW), .init("EUSERS", int: EUSERS), .init("ENOTSOCK", int: ENOTSOCK),
+        .init("EOPNOTSUPP", int: EOPNOTSUPP), .init("EADDRINUSE", int: EADDRINUSE),
+        .init("EADDRNOTAVAIL", int: EADDRNOTAVAIL), .init("ENETDOWN", int: ENETDOWN),
+        .init("ENETUNREACH", int: ENETUNREACH), .init("ECONNRESET", int: ECONNRESET),
+        .init("ETIMEDOUT", int: ETIMEDOUT), .init("ECONNREFUSED", int: ECONNREFUSED),
+        .init("EHOSTUNREACH", int: EHOSTUNREACH), .init("EALREADY", int: EALREADY),
+        .init("EINPROGRESS", int: EINPROGRESS), .init("EDQUOT", int: EDQUOT), .init("ECANCELED", int: ECANCELED),
+        .init("EOWNERDEAD", int: EOWNERDEAD),
     ]
-}
-
-/// An integer constant and its C name (errno values, open and umount flags;
-/// a struct: see NamedConstant).
-public struct NamedInt32: Sendable {
-    public let name: String
-    public let value: Int32
-    @inlinable public init(_ name: String, _ value: Int32) { self.name = name; self.value = value }
 }

@@ -10,16 +10,16 @@ public enum OpenFlags {
     /// O_PATH (Swift's Glibc module does not import it).
     public static let path: Int32 = nsrun_sys_o_path()
 
-    public static let named: [NamedInt32] = [
-        .init("O_RDONLY", O_RDONLY), .init("O_WRONLY", O_WRONLY), .init("O_RDWR", O_RDWR),
-        .init("O_CREAT", O_CREAT), .init("O_EXCL", O_EXCL), .init("O_TRUNC", O_TRUNC),
-        .init("O_APPEND", O_APPEND), .init("O_NONBLOCK", O_NONBLOCK),
-        .init("O_DIRECTORY", O_DIRECTORY), .init("O_NOFOLLOW", O_NOFOLLOW),
-        .init("O_CLOEXEC", O_CLOEXEC), .init("O_PATH", path),
+    public static let named: [NamedConstant] = [
+        .init("O_RDONLY", int: O_RDONLY), .init("O_WRONLY", int: O_WRONLY), .init("O_RDWR", int: O_RDWR),
+        .init("O_CREAT", int: O_CREAT), .init("O_EXCL", int: O_EXCL), .init("O_TRUNC", int: O_TRUNC),
+        .init("O_APPEND", int: O_APPEND), .init("O_NONBLOCK", int: O_NONBLOCK),
+        .init("O_DIRECTORY", int: O_DIRECTORY), .init("O_NOFOLLOW", int: O_NOFOLLOW),
+        .init("O_CLOEXEC", int: O_CLOEXEC), .init("O_PATH", int: path),
     ]
 
     /// Every bit of `named`.
-    public static let known: Int32 = named.reduce(0) { $0 | $1.value }
+    public static let known: Int32 = named.reduce(0) { $0 | Int32(truncatingIfNeeded: $1.value) }
 
     /// Why `flags` is refused, or nil: unknown bits, or O_WRONLY|O_RDWR
     /// together (access mode 3, which is no mode). Pure logic.

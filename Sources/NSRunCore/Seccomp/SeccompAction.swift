@@ -50,7 +50,7 @@ public enum SeccompAction: Hashable, Sendable, CustomStringConvertible {
             }
             let code = String(text.dropFirst(6))
             if let named = ErrnoNames.all.first(where: { $0.name == code }) {
-                self = .errno(named.value)
+                self = .errno(Int32(named.value))
             } else if !code.isEmpty, code.utf8.allSatisfy({ (0x30...0x39).contains($0) }) {
                 guard code.utf8.count <= 4, let n = Int32(code), (1...SeccompAction.maximumErrno).contains(n) else {
                     throw UsageError("errno \(code) in '\(text)' out of range 1..\(SeccompAction.maximumErrno)")
@@ -71,7 +71,7 @@ public enum SeccompAction: Hashable, Sendable, CustomStringConvertible {
         case .killProcess: return "kill_process"
         case .killThread: return "kill_thread"
         case .errno(let n):
-            return "errno:" + (ErrnoNames.all.first(where: { $0.value == n })?.name ?? String(n))
+            return "errno:" + (ErrnoNames.all.first(where: { $0.value == Int64(n) })?.name ?? String(n))
         }
     }
 

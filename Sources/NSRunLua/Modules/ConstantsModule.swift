@@ -10,7 +10,7 @@ enum ConstantsModule {
                LuaConstant("CLONE_ARGS_SIZE_VER1", Int64(CloneArgsSize.ver1)),
                LuaConstant("CLONE_ARGS_SIZE_VER2", Int64(CloneArgsSize.ver2))],
         fields: [
-            .constantTable("errno") { ErrnoNames.all.map { LuaConstant($0.name, Int64($0.value)) } },
+            .constantTable("errno") { ErrnoNames.all },
             .constantTable("signals") { Signals.all.map { LuaConstant("SIG" + $0.name, Int64($0.number)) } },
         ],
         constantsAreGlobals: true

@@ -88,7 +88,7 @@ enum FDModule {
                 } catch { return pushFailure(L, error) }
             } }),
         ],
-        constants: OpenFlags.named.map { LuaConstant($0.name, Int64($0.value)) }
+        constants: OpenFlags.named
     )
 
     /// A file descriptor argument: an integer 0 ... 2^31-1.
