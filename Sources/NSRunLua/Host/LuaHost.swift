@@ -11,7 +11,7 @@ import Glibc
 public final class LuaHost {
     public let L: LuaState
 
-    /// Module `i` of the 13, one per concern, or nil past the last; the `ns`
+    /// Module `i` of the 14, one per concern, or nil past the last; the `ns`
     /// table is their union, each name made on its first read
     /// (NSRunLibrary). ConstantsModule and ProcessModule publish the globals.
     /// A switch, not an array: an array of LuaModule had its metadata built
@@ -32,6 +32,7 @@ public final class LuaHost {
         case 10: return LandlockModule.module
         case 11: return CgroupModule.module
         case 12: return SupervisionModule.module
+        case 13: return NameTablesModule.module
         default: return nil
         }
     }

@@ -1,7 +1,7 @@
 import NSRunCore
 
-/// The CLONE_* constants (as ns.X and globals), the clone3 sizes, ns.errno
-/// and ns.signals.
+/// The CLONE_* constants (as ns.X and globals) and the clone3 sizes. No
+/// `fields` here (NameTablesModule says why).
 enum ConstantsModule {
     static let module = LuaModule(
         constants: CloneFlags.named
@@ -9,10 +9,6 @@ enum ConstantsModule {
                LuaConstant("CLONE_ARGS_SIZE_VER0", Int64(CloneArgsSize.ver0)),
                LuaConstant("CLONE_ARGS_SIZE_VER1", Int64(CloneArgsSize.ver1)),
                LuaConstant("CLONE_ARGS_SIZE_VER2", Int64(CloneArgsSize.ver2))],
-        fields: [
-            .constantTable("errno") { ErrnoNames.all },
-            .constantTable("signals") { Signals.all.map { LuaConstant("SIG" + $0.name, Int64($0.number)) } },
-        ],
         constantsAreGlobals: true
     )
 }
