@@ -111,15 +111,16 @@ import CLibCap
         var current = Self.full
         current.inheritable = 1 << 10; current.ambient = 1 << 10
         let plan = try CapabilityDrop(keeping: []).plan(current: current, last: 40)
-        #expect(plan == .init(raiseSetpcap: nil, boundingDrops: Array(0...40), effective: 0, permitted: 0, inheritable: 0,
-                              ambientRaises: []))
+        #expect(plan == .init(raiseSetpcap: nil, boundingDrops: 1 << 41 - 1, effective: 0, permitted: 0, inheritable: 0,
+                              ambientRaises: 0))
+        #expect(Capabilities.numbers(in: plan.boundingDrops) == Array(0...40))
     }
 
     @Test func capabilitiesTheKernelHasAndNsrunCannotNameAreDroppedToo() throws {
         var current = Self.full
         current.bounding = 1 << 43 - 1 // a kernel with CAP_LAST_CAP 42
         let plan = try CapabilityDrop(keeping: ["net_bind_service"]).plan(current: current, last: 42)
-        #expect(plan.boundingDrops == Array(0...9) + Array(11...42))
+        #expect(Capabilities.numbers(in: plan.boundingDrops) == Array(0...9) + Array(11...42))
     }
 
     @Test func keptPermittedCapabilitiesAreEffectiveAndInheritableIsEmptyWithoutAmbient() throws {
@@ -133,16 +134,17 @@ import CLibCap
         #expect(plan.permitted == 1 << 10 | 1 << 12 | 1 << 5)
         #expect(plan.raiseSetpcap == nil)
         #expect(plan.inheritable == 0, "CVE-2022-29162: nothing inheritable unless asked")
-        #expect(plan.ambientRaises == [])
-        #expect(!plan.boundingDrops.contains(5) && !plan.boundingDrops.contains(10) && !plan.boundingDrops.contains(12))
-        #expect(!plan.boundingDrops.contains(13), "kept in bounding though not permitted")
-        #expect(plan.boundingDrops.count == 41 - 4)
+        #expect(plan.ambientRaises == 0)
+        let drops = Capabilities.numbers(in: plan.boundingDrops)
+        #expect(!drops.contains(5) && !drops.contains(10) && !drops.contains(12))
+        #expect(!drops.contains(13), "kept in bounding though not permitted")
+        #expect(drops.count == 41 - 4)
     }
 
     @Test func ambientCapabilitiesBecomeInheritableAndAreRaisedLast() throws {
         let plan = try CapabilityDrop(keeping: ["net_bind_service", "kill"], ambient: .named(["net_bind_service"]))
             .plan(current: Self.full, last: 40)
-        #expect(plan.inheritable == 1 << 10 && plan.ambientRaises == [10])
+        #expect(plan.inheritable == 1 << 10 && Capabilities.numbers(in: plan.ambientRaises) == [10])
         #expect(plan.permitted == 1 << 10 | 1 << 5)
     }
 
@@ -153,7 +155,7 @@ import CLibCap
         let plan = try CapabilityDrop(keeping: ["kill"]).plan(current: current, last: 40)
         #expect(plan.raiseSetpcap?.effective == 1 << 8, "setpcap only")
         #expect(plan.raiseSetpcap?.permitted == current.permitted && plan.raiseSetpcap?.inheritable == 1 << 3, "unchanged")
-        #expect(plan.boundingDrops.count == 40 && plan.effective == 1 << 5 && plan.permitted == 1 << 5)
+        #expect(plan.boundingDrops.nonzeroBitCount == 40 && plan.effective == 1 << 5 && plan.permitted == 1 << 5)
     }
 
     @Test func boundingDropsWithoutSetpcapAreRefusedBeforeAnythingChanges() throws {
@@ -164,7 +166,7 @@ import CLibCap
         }
         // Nothing to drop from the bounding set: no setpcap needed.
         current.bounding = 1 << 10
-        #expect(try CapabilityDrop(keeping: ["net_bind_service"]).plan(current: current, last: 40).boundingDrops == [])
+        #expect(try CapabilityDrop(keeping: ["net_bind_service"]).plan(current: current, last: 40).boundingDrops == 0)
     }
 
     @Test func ambientCapabilitiesTheCallerLacksAreRefusedBeforeAnythingChanges() {

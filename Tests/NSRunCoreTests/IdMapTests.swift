@@ -29,7 +29,10 @@ import Testing
         #expect(try IdMap(parsing: "4294967294 4294967294 1").entries.count == 1)
         // Every width of number is rendered back as written, leading zeros dropped.
         #expect(try IdMap(parsing: "0 9 10\n10 99 100\n4294967293 00002 1").text == "0 9 10\n10 99 100\n4294967293 2 1\n")
-        #expect(try IdMap(parsing: "0 0 1").bytes == Array("0 0 1\n".utf8))
+        // The entries are read back from the text.
+        #expect(try IdMap(parsing: "0 9 10\n10 99 100\n4294967293 2 1").entries
+                == [IdMapEntry(inside: 0, outside: 9, count: 10), IdMapEntry(inside: 10, outside: 99, count: 100),
+                    IdMapEntry(inside: 4294967293, outside: 2, count: 1)])
     }
 
     @Test func textAndListGiveTheSameMap() throws {

@@ -64,21 +64,25 @@ public struct CapabilityDrop: Equatable, Sendable {
     ///    that is permitted is effective;
     /// 4. PR_CAP_AMBIENT_RAISE each of `ambientRaises` (the kernel requires
     ///    them in permitted and inheritable, hence after step 3).
+    ///
+    /// Sets of capabilities are masks (bit n: capability n), not arrays: the
+    /// plan is made in every sandbox's program process, and an array type
+    /// (or an optional tuple) has its metadata built at run time on first use.
     public struct Plan: Equatable, Sendable {
         /// Effective, permitted, inheritable for step 0, or nil.
-        public var raiseSetpcap: (effective: UInt64, permitted: UInt64, inheritable: UInt64)?
-        public var boundingDrops: [Int]
+        public var raiseSetpcap: CapsetValues?
+        public var boundingDrops: UInt64
         public var effective: UInt64
         public var permitted: UInt64
         public var inheritable: UInt64
-        public var ambientRaises: [Int]
+        public var ambientRaises: UInt64
+    }
 
-        public static func == (a: Plan, b: Plan) -> Bool {
-            a.raiseSetpcap?.effective == b.raiseSetpcap?.effective && a.raiseSetpcap?.permitted == b.raiseSetpcap?.permitted
-                && a.raiseSetpcap?.inheritable == b.raiseSetpcap?.inheritable && a.boundingDrops == b.boundingDrops
-                && a.effective == b.effective && a.permitted == b.permitted && a.inheritable == b.inheritable
-                && a.ambientRaises == b.ambientRaises
-        }
+    /// The three sets capset(2) takes.
+    public struct CapsetValues: Equatable, Sendable {
+        public var effective: UInt64
+        public var permitted: UInt64
+        public var inheritable: UInt64
     }
 
     /// The plan, or, when the kernel would refuse a step, that refusal
@@ -91,25 +95,23 @@ public struct CapabilityDrop: Equatable, Sendable {
     ///   "drop_capabilities ambient net_bind_service (not permitted): …".
     public func plan(current: CapabilitySets, last: Int) throws(SysError) -> Plan {
         let upTo = min(last, Capabilities.lastRepresentable)
-        let drops = (0...max(upTo, 0)).filter { n in
-            let bit = UInt64(1) << UInt64(n)
-            return current.bounding & bit != 0 && keep & bit == 0
-        }
+        let kernel = upTo >= 63 ? UInt64.max : (UInt64(1) << UInt64(max(upTo, 0) + 1)) - 1
+        let drops = current.bounding & ~keep & kernel
         let setpcap = UInt64(1) << UInt64(Capabilities.setpcap)
-        var raise: (effective: UInt64, permitted: UInt64, inheritable: UInt64)? = nil
-        if !drops.isEmpty && current.effective & setpcap == 0 {
+        var raise: CapsetValues? = nil
+        if drops != 0 && current.effective & setpcap == 0 {
             guard current.permitted & setpcap != 0 else {
                 throw SysError(errno: EPERM, operation: "drop_capabilities", object: "bounding set (needs setpcap)")
             }
-            raise = (current.effective | setpcap, current.permitted, current.inheritable)
+            raise = CapsetValues(effective: current.effective | setpcap, permitted: current.permitted,
+                                 inheritable: current.inheritable)
         }
         let missing = ambient & ~(current.permitted & current.bounding)
         if missing != 0 {
             throw SysError(errno: EPERM, operation: "drop_capabilities",
                            object: "ambient \(Capabilities.names(in: missing).joined(separator: ",")) (not permitted)")
         }
-        let raises = (0...Capabilities.lastRepresentable).filter { ambient & (1 << UInt64($0)) != 0 }
         return Plan(raiseSetpcap: raise, boundingDrops: drops, effective: current.permitted & keep,
-                    permitted: current.permitted & keep, inheritable: ambient, ambientRaises: raises)
+                    permitted: current.permitted & keep, inheritable: ambient, ambientRaises: ambient)
     }
 }

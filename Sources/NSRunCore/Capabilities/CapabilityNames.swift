@@ -68,7 +68,12 @@ public enum Capabilities {
 
     /// The names of the capabilities in `mask`, sorted alphabetically.
     public static func names(in mask: UInt64) -> [String] {
-        (0...lastRepresentable).filter { mask & (1 << UInt64($0)) != 0 }.map(name(of:)).sorted()
+        numbers(in: mask).map(name(of:)).sorted()
+    }
+
+    /// The capability numbers of `mask` (bit n: capability n), ascending.
+    public static func numbers(in mask: UInt64) -> [Int] {
+        (0..<64).filter { mask & (1 << UInt64($0)) != 0 }
     }
 
     private static let index: [String: Int] = {

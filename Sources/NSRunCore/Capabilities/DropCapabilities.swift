@@ -38,8 +38,13 @@ public func dropCapabilities(_ drop: CapabilityDrop) throws(SysError) {
     if let r = plan.raiseSetpcap, nsrun_sys_capset(r.effective, r.permitted, r.inheritable) < 0 {
         throw SysError.last("drop_capabilities", "capset (raise setpcap)")
     }
-    for n in plan.boundingDrops where nsrun_sys_prctl(PR_CAPBSET_DROP, UInt(n), 0, 0, 0) < 0 {
-        let e = errno; throw SysError(errno: e, operation: "drop_capabilities", object: "PR_CAPBSET_DROP \(Capabilities.name(of: n))")
+    var drops = plan.boundingDrops
+    while drops != 0 {
+        let n = drops.trailingZeroBitCount
+        drops &= drops - 1
+        if nsrun_sys_prctl(PR_CAPBSET_DROP, UInt(n), 0, 0, 0) < 0 {
+            let e = errno; throw SysError(errno: e, operation: "drop_capabilities", object: "PR_CAPBSET_DROP \(Capabilities.name(of: n))")
+        }
     }
     if nsrun_sys_prctl(PR_CAP_AMBIENT, UInt(PR_CAP_AMBIENT_CLEAR_ALL), 0, 0, 0) < 0 {
         throw SysError.last("drop_capabilities", "PR_CAP_AMBIENT_CLEAR_ALL")
@@ -47,7 +52,12 @@ public func dropCapabilities(_ drop: CapabilityDrop) throws(SysError) {
     if nsrun_sys_capset(plan.effective, plan.permitted, plan.inheritable) < 0 {
         throw SysError.last("drop_capabilities", "capset")
     }
-    for n in plan.ambientRaises where nsrun_sys_prctl(PR_CAP_AMBIENT, UInt(PR_CAP_AMBIENT_RAISE), UInt(n), 0, 0) < 0 {
-        let e = errno; throw SysError(errno: e, operation: "drop_capabilities", object: "PR_CAP_AMBIENT_RAISE \(Capabilities.name(of: n))")
+    var raises = plan.ambientRaises
+    while raises != 0 {
+        let n = raises.trailingZeroBitCount
+        raises &= raises - 1
+        if nsrun_sys_prctl(PR_CAP_AMBIENT, UInt(PR_CAP_AMBIENT_RAISE), UInt(n), 0, 0) < 0 {
+            let e = errno; throw SysError(errno: e, operation: "drop_capabilities", object: "PR_CAP_AMBIENT_RAISE \(Capabilities.name(of: n))")
+        }
     }
 }

@@ -64,20 +64,18 @@ public enum ProcFile {
     /// from a single buffer). EINTR is retried; a short write is reported
     /// as EIO.
     public static func write(_ relative: String, _ text: String, operation: String, root: String = "/proc") throws(SysError) {
-        try write(relative, bytes: Array(text.utf8), operation: operation, root: root)
-    }
-
-    /// `write`, of bytes.
-    public static func write(_ relative: String, bytes: [UInt8], operation: String, root: String = "/proc") throws(SysError) {
         let fd = try open(relative, flags: O_WRONLY, operation: operation, root: root)
         defer { close(fd) }
         let path = root.hasSuffix("/") ? root + relative : root + "/" + relative
-        var n: Int
-        repeat {
-            n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        } while n < 0 && errno == EINTR
+        // The string's own UTF-8, not a copy in an array.
+        var text = text
+        var n = 0, count = 0
+        text.withUTF8 { buf in
+            count = buf.count
+            repeat { n = Glibc.write(fd, buf.baseAddress, buf.count) } while n < 0 && errno == EINTR
+        }
         if n < 0 { let e = errno; throw SysError(errno: e, operation: operation, object: path) }
-        if n != bytes.count { throw SysError(errno: EIO, operation: operation, object: path + " (short write)") }
+        if n != count { throw SysError(errno: EIO, operation: operation, object: path + " (short write)") }
     }
 
     /// EXDEV unless `fd` lies on procfs.

@@ -26,18 +26,41 @@ public struct IdMapEntry: Equatable, Sendable {
 /// Pure logic: no syscall. Errors are `UsageError`s whose reason names the
 /// line ("line 2: count is 0").
 ///
-/// The text is read and written as bytes, with no tuples and no Character
-/// work: `clone{uid_map = ...}` runs this on every sandbox, and Swift's
-/// Unicode properties, `joined()` and tuple arrays each cost a runtime type
-/// lookup and cold pages on their first use (about 17 page faults per
-/// process, `perf record -e page-faults`).
+/// Kept as the text written to the kernel, and checked in a scratch buffer:
+/// `clone{uid_map = ...}` makes one on every sandbox, and a Swift array of
+/// entries, Character predicates, tuple arrays or `joined()` each cost a
+/// runtime type built from its mangled name, or a conformance lookup, and
+/// cold pages on their first use (`perf record -e page-faults`; ARCHITECTURE
+/// §2.5).
 public struct IdMap: Equatable, Sendable {
-    public let entries: [IdMapEntry]
+    /// The text written to the kernel: one "inside outside count\n" per
+    /// entry, numbers in decimal without leading zeros.
+    public let text: String
 
     /// UID_GID_MAP_MAX_EXTENTS.
     public static let maximumLines = 340
     /// One past the largest id a range may reach: start + count ≤ this.
     public static let idLimit: Int64 = 4_294_967_295
+
+    /// The entries, read back from `text`.
+    public var entries: [IdMapEntry] {
+        var out: [IdMapEntry] = []
+        var inside: UInt32 = 0, outside: UInt32 = 0, n: UInt32 = 0, k = 0
+        for c in text.utf8 {
+            guard c == UInt8(ascii: " ") || c == IdMap.newline else {
+                n = n * 10 + UInt32(c - UInt8(ascii: "0"))
+                continue
+            }
+            switch k {
+            case 0: inside = n
+            case 1: outside = n
+            default: out.append(IdMapEntry(inside: inside, outside: outside, count: n))
+            }
+            k = c == IdMap.newline ? 0 : k + 1
+            n = 0
+        }
+        return out
+    }
 
     /// Checks one range given as integers (the list form's entries, and
     /// each parsed line): none negative, count ≥ 1, both ranges below
@@ -63,12 +86,12 @@ public struct IdMap: Equatable, Sendable {
 
     /// Validates a whole map of entries checked by `entry`: 1 to 340 of
     /// them, no overlapping inside or outside ranges, text under a page.
-    public init(entries: [IdMapEntry], pageSize: Int = 4096) throws(UsageError) {
+    public init(entries: UnsafeBufferPointer<IdMapEntry>, pageSize: Int = 4096) throws(UsageError) {
         if entries.isEmpty { throw UsageError("the map is empty") }
         if entries.count > IdMap.maximumLines {
             throw UsageError("the map has \(entries.count) lines; the kernel takes at most \(IdMap.maximumLines)")
         }
-        for j in entries.indices {
+        for j in 0..<entries.count {
             for i in 0..<j {
                 let a = entries[i], b = entries[j]
                 if IdMap.overlap(a.inside, a.count, b.inside, b.count) {
@@ -79,12 +102,31 @@ public struct IdMap: Equatable, Sendable {
                 }
             }
         }
-        self.entries = entries
         var size = 0
         for e in entries { size += IdMap.digits(e.inside) + IdMap.digits(e.outside) + IdMap.digits(e.count) + 3 }
         if size >= pageSize {
             throw UsageError("the map is \(size) bytes; the kernel takes less than \(pageSize)")
         }
+        text = String(unsafeUninitializedCapacity: size) { out in
+            var at = 0
+            for e in entries {
+                IdMap.putDecimal(out, &at, e.inside)
+                out[at] = UInt8(ascii: " "); at += 1
+                IdMap.putDecimal(out, &at, e.outside)
+                out[at] = UInt8(ascii: " "); at += 1
+                IdMap.putDecimal(out, &at, e.count)
+                out[at] = IdMap.newline; at += 1
+            }
+            return at
+        }
+    }
+
+    /// `init(entries:)` for an array of entries.
+    public init(entries: [IdMapEntry], pageSize: Int = 4096) throws(UsageError) {
+        let buffer = UnsafeMutableBufferPointer<IdMapEntry>.allocate(capacity: entries.count)
+        defer { buffer.deallocate() }
+        _ = buffer.initialize(from: entries)
+        try self.init(entries: UnsafeBufferPointer(buffer), pageSize: pageSize)
     }
 
     /// Parses and validates the kernel's text form: one `inside outside
@@ -93,33 +135,39 @@ public struct IdMap: Equatable, Sendable {
     /// line before the end, a missing or extra field, a field that is not a
     /// plain decimal number ("0x10", "+1", "-1", "1e3", a non-ASCII digit).
     public init(parsing text: String, pageSize: Int = 4096) throws(UsageError) {
-        let bytes = Array(text.utf8)
-        var end = bytes.count
-        while end > 0, IdMap.isBlank(bytes[end - 1]) || bytes[end - 1] == IdMap.newline { end -= 1 }
-        if end == 0 { throw UsageError("the map is empty") }
-        var entries: [IdMapEntry] = []
-        var line = 0, lineStart = 0
-        while lineStart <= end {
-            line += 1
-            var lineEnd = lineStart
-            while lineEnd < end && bytes[lineEnd] != IdMap.newline { lineEnd += 1 }
-            entries.append(try IdMap.parseLine(bytes, lineStart, lineEnd, line: line))
-            lineStart = lineEnd + 1
+        let u = text.utf8
+        var end = u.endIndex
+        while end > u.startIndex {
+            let c = u[u.index(before: end)]
+            guard IdMap.isBlank(c) || c == IdMap.newline else { break }
+            end = u.index(before: end)
         }
-        try self.init(entries: entries, pageSize: pageSize)
+        if end == u.startIndex { throw UsageError("the map is empty") }
+        var lines = 1
+        for c in u[u.startIndex..<end] where c == IdMap.newline { lines += 1 }
+        let buffer = UnsafeMutableBufferPointer<IdMapEntry>.allocate(capacity: lines)
+        defer { buffer.deallocate() }
+        var line = 0, lineStart = u.startIndex
+        while line < lines {
+            var lineEnd = lineStart
+            while lineEnd < end && u[lineEnd] != IdMap.newline { lineEnd = u.index(after: lineEnd) }
+            buffer[line] = try IdMap.parseLine(u[lineStart..<lineEnd], line: line + 1)
+            line += 1
+            if lineEnd < end { lineStart = u.index(after: lineEnd) }
+        }
+        try self.init(entries: UnsafeBufferPointer(buffer), pageSize: pageSize)
     }
 
-    /// One line, bytes[from..<to]: three decimal fields. The fields are
-    /// counted before any is read, so a line with a wrong number of fields
-    /// is reported as such.
-    static func parseLine(_ b: [UInt8], _ from: Int, _ to: Int, line: Int) throws(UsageError) -> IdMapEntry {
-        var fields = 0, i = from
-        var starts: (Int, Int, Int) = (0, 0, 0), ends: (Int, Int, Int) = (0, 0, 0)
+    /// One line: three decimal fields. The fields are counted before any is
+    /// read, so a line with a wrong number of fields is reported as such.
+    static func parseLine(_ b: Substring.UTF8View, line: Int) throws(UsageError) -> IdMapEntry {
+        var fields = 0, i = b.startIndex
+        var starts = (i, i, i), ends = (i, i, i)
         while true {
-            while i < to && isBlank(b[i]) { i += 1 }
-            if i == to { break }
+            while i < b.endIndex && isBlank(b[i]) { i = b.index(after: i) }
+            if i == b.endIndex { break }
             let start = i
-            while i < to && !isBlank(b[i]) { i += 1 }
+            while i < b.endIndex && !isBlank(b[i]) { i = b.index(after: i) }
             switch fields {
             case 0: starts.0 = start; ends.0 = i
             case 1: starts.1 = start; ends.1 = i
@@ -130,28 +178,28 @@ public struct IdMap: Equatable, Sendable {
         }
         if fields == 0 { throw UsageError("line \(line) is empty") }
         if fields != 3 {
-            throw UsageError("line \(line): expected \"inside outside count\", got \"\(text(b, from, to))\"")
+            throw UsageError("line \(line): expected \"inside outside count\", got \"\(String(Substring(b)))\"")
         }
-        return try entry(inside: try field(b, starts.0, ends.0, line: line),
-                         outside: try field(b, starts.1, ends.1, line: line),
-                         count: try field(b, starts.2, ends.2, line: line), line: line)
+        return try entry(inside: try field(b[starts.0..<ends.0], line: line),
+                         outside: try field(b[starts.1..<ends.1], line: line),
+                         count: try field(b[starts.2..<ends.2], line: line), line: line)
     }
 
-    /// One field, bytes[from..<to] (not empty): a plain decimal number of
-    /// at most 10 digits.
-    static func field(_ b: [UInt8], _ from: Int, _ to: Int, line: Int) throws(UsageError) -> Int64 {
-        let negative = b[from] == UInt8(ascii: "-")
-        let first = negative ? from + 1 : from
-        var value: Int64 = 0
-        for k in first..<to {
-            let d = b[k] &- UInt8(ascii: "0")
-            if d > 9 { throw UsageError("line \(line): \"\(text(b, from, to))\" is not a decimal id") }
-            if k - first < 10 { value = value * 10 + Int64(d) }
+    /// One field (not empty): a plain decimal number of at most 10 digits.
+    static func field(_ f: Substring.UTF8View, line: Int) throws(UsageError) -> Int64 {
+        let negative = f.first == UInt8(ascii: "-")
+        let digits = negative ? f.dropFirst() : f
+        var value: Int64 = 0, n = 0
+        for c in digits {
+            let d = c &- UInt8(ascii: "0")
+            if d > 9 { throw UsageError("line \(line): \"\(String(Substring(f)))\" is not a decimal id") }
+            if n < 10 { value = value * 10 + Int64(d) }
+            n += 1
         }
-        if first == to { throw UsageError("line \(line): \"\(text(b, from, to))\" is not a decimal id") }
-        if negative { throw UsageError("line \(line): \"\(text(b, from, to))\" is negative") }
+        if n == 0 { throw UsageError("line \(line): \"\(String(Substring(f)))\" is not a decimal id") }
+        if negative { throw UsageError("line \(line): \"\(String(Substring(f)))\" is negative") }
         // No id or count has more than 10 digits (2^32-1).
-        if to - first > 10 { throw UsageError("line \(line): \"\(text(b, from, to))\" is beyond the largest id") }
+        if n > 10 { throw UsageError("line \(line): \"\(String(Substring(f)))\" is beyond the largest id") }
         return value
     }
 
@@ -159,35 +207,13 @@ public struct IdMap: Equatable, Sendable {
 
     static func isBlank(_ c: UInt8) -> Bool { c == UInt8(ascii: " ") || c == UInt8(ascii: "\t") }
 
-    /// bytes[from..<to] for a message.
-    static func text(_ b: [UInt8], _ from: Int, _ to: Int) -> String {
-        String(decoding: b[from..<to], as: UTF8.self)
-    }
-
-    /// The bytes written to the kernel: one "inside outside count\n" per
-    /// entry.
-    public var bytes: [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(entries.count * 12)
-        for e in entries {
-            IdMap.appendDecimal(&out, e.inside)
-            out.append(UInt8(ascii: " "))
-            IdMap.appendDecimal(&out, e.outside)
-            out.append(UInt8(ascii: " "))
-            IdMap.appendDecimal(&out, e.count)
-            out.append(IdMap.newline)
-        }
-        return out
-    }
-
-    /// `bytes` as text.
-    public var text: String { String(decoding: bytes, as: UTF8.self) }
-
-    static func appendDecimal(_ out: inout [UInt8], _ v: UInt32) {
+    /// Writes the decimal `v` at out[at...], advancing `at`.
+    static func putDecimal(_ out: UnsafeMutableBufferPointer<UInt8>, _ at: inout Int, _ v: UInt32) {
         var v = v, divisor: UInt32 = 1
         while v / divisor >= 10 { divisor *= 10 }
         repeat {
-            out.append(UInt8(ascii: "0") + UInt8(v / divisor))
+            out[at] = UInt8(ascii: "0") + UInt8(v / divisor)
+            at += 1
             v %= divisor
             divisor /= 10
         } while divisor > 0

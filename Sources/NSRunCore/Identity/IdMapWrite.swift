@@ -20,7 +20,7 @@ public enum IdMapKind: Sendable {
 ///
 /// Errors read "write_uid_map /proc/123/uid_map: Operation not permitted".
 public func writeIdMap(_ kind: IdMapKind, pid: Int32, _ map: IdMap) throws(SysError) {
-    try ProcFile.write("\(pid)/\(kind.file)", bytes: map.bytes, operation: "write_\(kind.file)")
+    try ProcFile.write("\(pid)/\(kind.file)", map.text, operation: "write_\(kind.file)")
 }
 
 /// Writes "deny" to /proc/PID/setgroups (through a procfs-checked file), so

@@ -44,8 +44,19 @@ public enum PollTimeout: Equatable, Sendable {
 /// descriptor", where poll itself reports POLLNVAL), EINVAL when there are
 /// more fds than RLIMIT_NOFILE, ENOMEM.
 public func pollReadable(_ fds: [Int32], timeout: PollTimeout) throws(SysError) -> [Int32] {
-    // A buffer, not [pollfd]: an array of a C struct has its type built at
-    // run time on first use (a sandbox's first poll paid for it).
+    let ready = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(fds.count, 1))
+    defer { ready.deallocate() }
+    let n = try fds.withUnsafeBufferPointer { (buf) throws(SysError) -> Int in try pollReadable(buf, timeout: timeout, ready: ready) }
+    return Array(ready[0..<n])
+}
+
+/// `pollReadable` on buffers: the ready fds go to `ready` (room for as many
+/// as `fds` holds), in the order given, each once; returns their number (0
+/// when the timeout passed). Buffers, not arrays: the sandbox's init polls
+/// on every run, and a first `[Int32]` or `[pollfd]` has its type built at
+/// run time.
+public func pollReadable(_ fds: UnsafeBufferPointer<Int32>, timeout: PollTimeout,
+                         ready: UnsafeMutableBufferPointer<Int32>) throws(SysError) -> Int {
     let entries = UnsafeMutablePointer<pollfd>.allocate(capacity: max(fds.count, 1))
     defer { entries.deallocate() }
     for (i, fd) in fds.enumerated() { entries[i] = pollfd(fd: fd, events: Int16(POLLIN), revents: 0) }
@@ -60,18 +71,19 @@ public func pollReadable(_ fds: [Int32], timeout: PollTimeout) throws(SysError) 
         }
         if r == 0 {
             if let d = deadline, monotonicSeconds() < d { continue }
-            return []
+            return 0
         }
-        var ready: [Int32] = []
-        for i in fds.indices {
+        var count = 0
+        for i in 0..<fds.count {
             let e = entries[i]
             if e.revents & Int16(POLLNVAL) != 0 {
                 throw SysError(errno: EBADF, operation: "poll", object: "fd \(e.fd)")
             }
-            if e.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0, !ready.contains(e.fd) {
-                ready.append(e.fd)
+            if e.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0, !ready[0..<count].contains(e.fd) {
+                ready[count] = e.fd
+                count += 1
             }
         }
-        return ready
+        return count
     }
 }

@@ -13,7 +13,7 @@ public final class LuaHost {
 
     /// Module `i` of the 14, one per concern, or nil past the last; the `ns`
     /// table is their union, each name made on its first read
-    /// (NSRunLibrary). ConstantsModule and ProcessModule publish the globals.
+    /// (NSRunLibrary), and in this order: those a sandbox uses first. ConstantsModule and ProcessModule publish the globals.
     /// A switch, not an array: an array of LuaModule had its metadata built
     /// from a mangled name at every start-up (callgrind), and a module is
     /// built only when a lookup first reaches it.
@@ -24,14 +24,17 @@ public final class LuaHost {
         case 2: return ExecModule.module
         case 3: return MountModule.module
         case 4: return IdentityModule.module
-        case 5: return NamespaceModule.module
-        case 6: return FDModule.module
-        case 7: return NetModule.module
-        case 8: return CapabilitiesModule.module
-        case 9: return SeccompModule.module
-        case 10: return LandlockModule.module
-        case 11: return CgroupModule.module
-        case 12: return SupervisionModule.module
+        case 5: return FDModule.module
+        case 6: return SupervisionModule.module
+        case 7: return CapabilitiesModule.module
+        case 8: return NamespaceModule.module
+        case 9: return NetModule.module
+        case 10: return SeccompModule.module
+        case 11: return LandlockModule.module
+        // The two with `fields` last: an array of LuaField has its type built
+        // at run time, and a lookup builds every module before the one that
+        // holds the name (NameTablesModule).
+        case 12: return CgroupModule.module
         case 13: return NameTablesModule.module
         default: return nil
         }

@@ -116,17 +116,18 @@ enum IdentityModule {
             if n > IdMap.maximumLines {
                 throw .argument(i, "bad map: the map has \(n) lines; the kernel takes at most \(IdMap.maximumLines)")
             }
-            var entries: [IdMapEntry] = []
-            entries.reserveCapacity(n)
+            // A scratch buffer, not an array: IdMap says why.
+            let entries = UnsafeMutableBufferPointer<IdMapEntry>.allocate(capacity: max(n, 1))
+            defer { entries.deallocate() }
             for k in stride(from: 1, through: n, by: 1) {
                 lua_rawgeti(L, i, lua_Integer(k))
                 defer { nsrun_lua_pop(L, 1) }
                 let (inside, outside, count) = try mapEntry(L, -1, arg: i, index: k)
                 do throws(UsageError) {
-                    entries.append(try IdMap.entry(inside: inside, outside: outside, count: count, line: k))
+                    entries[k - 1] = try IdMap.entry(inside: inside, outside: outside, count: count, line: k)
                 } catch { throw .argument(i, "bad map: \(error.reason)") }
             }
-            do throws(UsageError) { return try IdMap(entries: entries, pageSize: pageSize) }
+            do throws(UsageError) { return try IdMap(entries: UnsafeBufferPointer(rebasing: entries[0..<n]), pageSize: pageSize) }
             catch { throw .argument(i, "bad map: \(error.reason)") }
         default:
             throw LuaArgs.expected(L, i, "map (string or table)")

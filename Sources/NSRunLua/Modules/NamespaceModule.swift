@@ -65,8 +65,7 @@ enum NamespaceModule {
                 lua_pushboolean(L, 1)
                 return 1
             } }),
-        ],
-        fields: [.constantTable("namespaces") { Namespaces.all.map { LuaConstant($0.name, Int64($0.flag.rawValue)) } }]
+        ]
     )
 
     /// A clock offset: integer seconds, or {seconds, nanoseconds}.

@@ -143,11 +143,18 @@ enum SupervisionModule {
 
     /// ns.poll(fds [, timeout]) → list of the ready fds (integers), {} on timeout.
     static let poll: nsrun_binding = { L in binding(L) { L throws(LuaRaise) in
-        var fds: [Int32] = [] // in list order: list walks 1..n
+        // Buffers, not [Int32]: pollReadable says why. In list order: list
+        // walks 1..n.
+        try LuaArgs.table(L, 1)
+        let n = Int(try LuaArgs.listLength(L, 1, refuse: LuaArgs.notAList(L, arg: 1, what: "fds")))
+        let fds = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(n, 1))
+        defer { fds.deallocate() }
+        let ready = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(n, 1))
+        defer { ready.deallocate() }
         try list(L, 1, what: "fds") { k throws(LuaRaise) in
             if let b = PidfdHandle.box(L, -1) {
                 guard b.pointee.fd >= 0 else { throw .argument(1, "'fds[\(k)]': pidfd is closed") }
-                fds.append(b.pointee.fd)
+                fds[Int(k) - 1] = b.pointee.fd
                 return
             }
             guard lua_type(L, -1) == LUA_TNUMBER else {
@@ -157,7 +164,7 @@ enum SupervisionModule {
             guard (0...Int64(Int32.max)).contains(fd) else {
                 throw .argument(1, "'fds[\(k)]': fd out of range 0..\(Int32.max)")
             }
-            fds.append(Int32(fd))
+            fds[Int(k) - 1] = Int32(fd)
         }
         let timeout: PollTimeout
         if LuaArgs.isNoneOrNil(L, 2) {
@@ -167,7 +174,12 @@ enum SupervisionModule {
             timeout = t
         }
         do throws(SysError) {
-            pushIntegers(L, try pollReadable(fds, timeout: timeout))
+            let count = try pollReadable(UnsafeBufferPointer(rebasing: fds[0..<n]), timeout: timeout, ready: ready)
+            lua_createtable(L, Int32(count), 0)
+            for k in 0..<count {
+                lua_pushinteger(L, lua_Integer(ready[k]))
+                lua_rawseti(L, -2, lua_Integer(k + 1))
+            }
             return 1
         } catch { return pushFailure(L, error) }
     } }
