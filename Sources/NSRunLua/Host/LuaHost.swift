@@ -13,7 +13,8 @@ public final class LuaHost {
 
     /// Module `i` of the 14, one per concern, or nil past the last; the `ns`
     /// table is their union, each name made on its first read
-    /// (NSRunLibrary), and in this order: those a sandbox uses first. ConstantsModule and ProcessModule publish the globals.
+    /// (NSRunLibrary). The order puts first those a sandbox uses.
+    /// ConstantsModule and ProcessModule publish the globals.
     /// A switch, not an array: an array of LuaModule had its metadata built
     /// from a mangled name at every start-up (callgrind), and a module is
     /// built only when a lookup first reaches it.

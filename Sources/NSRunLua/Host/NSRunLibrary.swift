@@ -29,8 +29,8 @@ public enum NSRunLibrary {
         if setGlobals {
             // Globals are made at once, in _G and in ns (ns.clone == clone).
             // The constants are walked as they are, not looked up by name,
-            // and each name is interned once for both tables: this was a
-            // fifth of set A's instructions (callgrind).
+            // and each name is interned once for both tables: a third of
+            // this function's instructions went (callgrind, 158k to 107k).
             func publish(_ m: LuaModule) {
                 if m.constantsAreGlobals {
                     for c in m.constants {
