@@ -15,7 +15,7 @@ import Glibc
 /// retain. Its properties are constants: a class's variables are read
 /// under a run-time exclusivity check (`swift_beginAccess`), which cost
 /// set G two cold pages.
-public final class UserNamespaceMaps: Equatable {
+public final class UserNamespaceMaps: Equatable, Sendable {
     public let uid: IdMap?
     public let gid: IdMap?
     /// Write "deny" to /proc/PID/setgroups first: required before a gid_map
