@@ -112,9 +112,20 @@ enum SupervisionModule {
     /// 1..#t; `body` reads the value at the top of the stack, with its index.
     static func list(_ L: LuaState, _ i: Int32, what: String,
                      _ body: (Int64) throws(LuaRaise) -> Void) throws(LuaRaise) {
+        try list(L, i, count: try listCount(L, i, what: what), body)
+    }
+
+    /// The length of the list at `i`, which must be a table whose keys are
+    /// all integers 1..#t.
+    static func listCount(_ L: LuaState, _ i: Int32, what: String) throws(LuaRaise) -> Int64 {
         try LuaArgs.table(L, i)
+        return try LuaArgs.listLength(L, lua_absindex(L, i), refuse: LuaArgs.notAList(L, arg: i, what: what))
+    }
+
+    /// `list` over a list whose length `listCount` has already given.
+    static func list(_ L: LuaState, _ i: Int32, count n: Int64,
+                     _ body: (Int64) throws(LuaRaise) -> Void) throws(LuaRaise) {
         let t = lua_absindex(L, i)
-        let n = try LuaArgs.listLength(L, t, refuse: LuaArgs.notAList(L, arg: i, what: what))
         for k in stride(from: 1, through: n, by: 1) {
             lua_rawgeti(L, t, lua_Integer(k))
             defer { nsrun_lua_pop(L, 1) }
@@ -145,13 +156,13 @@ enum SupervisionModule {
     static let poll: nsrun_binding = { L in binding(L) { L throws(LuaRaise) in
         // Buffers, not [Int32]: pollReadable says why. In list order: list
         // walks 1..n.
-        try LuaArgs.table(L, 1)
-        let n = Int(try LuaArgs.listLength(L, 1, refuse: LuaArgs.notAList(L, arg: 1, what: "fds")))
+        let count = try listCount(L, 1, what: "fds")
+        let n = Int(count)
         let fds = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(n, 1))
         defer { fds.deallocate() }
         let ready = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(n, 1))
         defer { ready.deallocate() }
-        try list(L, 1, what: "fds") { k throws(LuaRaise) in
+        try list(L, 1, count: count) { k throws(LuaRaise) in
             if let b = PidfdHandle.box(L, -1) {
                 guard b.pointee.fd >= 0 else { throw .argument(1, "'fds[\(k)]': pidfd is closed") }
                 fds[Int(k) - 1] = b.pointee.fd
@@ -174,9 +185,9 @@ enum SupervisionModule {
             timeout = t
         }
         do throws(SysError) {
-            let count = try pollReadable(UnsafeBufferPointer(rebasing: fds[0..<n]), timeout: timeout, ready: ready)
-            lua_createtable(L, Int32(count), 0)
-            for k in 0..<count {
+            let readyCount = try pollReadable(UnsafeBufferPointer(rebasing: fds[0..<n]), timeout: timeout, ready: ready)
+            lua_createtable(L, Int32(readyCount), 0)
+            for k in 0..<readyCount {
                 lua_pushinteger(L, lua_Integer(ready[k]))
                 lua_rawseti(L, -2, lua_Integer(k + 1))
             }
