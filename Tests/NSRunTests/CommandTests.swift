@@ -292,6 +292,92 @@ import Testing
         #expect(target == accessor, "String's accessor pointer reaches 0x\(String(target, radix: 16)), the accessor is at 0x\(String(accessor, radix: 16))")
     }
 
+    /// scripts/patch-amd-cacheinfo.py: glibc's handle_amd jumps to
+    /// nsrun_amd_cache_info, which must give glibc's own answers. Run under
+    /// gdb: every cache value sysconf reports and every memcpy/memset
+    /// threshold derived from them equals what the host's glibc (the same
+    /// 2.36, dynamic, unpatched: this test process and ld.so) computed, and
+    /// on an AMD CPU the start-up executed each of the three cpuid leaves
+    /// once (glibc's code: 22 cpuid instructions).
+    @Test func theCacheGeometryIsGlibcsWithEachCpuidLeafReadOnce() throws {
+        guard let gdb = Paths.which("gdb") else { Issue.record("gdb is missing: scripts/setup installs it"); return }
+        guard let readelf = Paths.which("readelf"), let objdump = Paths.which("objdump"), let nm = Paths.which("nm") else {
+            Issue.record("binutils is missing: scripts/setup installs it"); return
+        }
+        if try run([readelf, "-lW", Paths.nsrun]).stdout.contains("INTERP") {
+            print("skipped: the nsrun under test is not the static build"); return
+        }
+        let functions = try run(["/bin/sh", "-c", "\"$0\" \"$1\" | grep -E ' (handle_amd|nsrun_amd_cache_info)$'", nm, Paths.nsrun]).stdout
+        guard functions.split(separator: "\n").contains(where: { $0.hasSuffix(" nsrun_amd_cache_info") }),
+              let handleAMD = functions.split(separator: "\n").first(where: { $0.hasSuffix(" handle_amd") })?.split(separator: " ").first else {
+            Issue.record("handle_amd or nsrun_amd_cache_info is not in the symbol table:\n\(functions)"); return
+        }
+        // The patch is made for glibc 2.36 only; elsewhere only the values are checked.
+        let glibc = (try? run(["/usr/bin/dpkg-query", "-W", "-f", "${Version}", "libc6-dev"]).stdout) ?? ""
+        let patched = glibc.hasPrefix("2.36-")
+        // The patch: handle_amd's first instruction is a jump to ours.
+        let entry = try run([objdump, "-d", "--no-show-raw-insn", "--start-address=0x\(handleAMD)",
+                             "--stop-address=0x\(String(UInt64(handleAMD, radix: 16)! + 5, radix: 16))", Paths.nsrun]).stdout
+        #expect(!patched || entry.contains("jmp") && entry.contains("<nsrun_amd_cache_info>"), "handle_amd is not patched:\n\(entry)")
+        // The cpuid instructions of our function, each counted by a breakpoint.
+        let body = try run([objdump, "-d", "--no-show-raw-insn", "--disassemble=nsrun_amd_cache_info", Paths.nsrun]).stdout
+        let cpuids = body.split(separator: "\n").filter { $0.hasSuffix("cpuid") }.compactMap { $0.split(separator: ":").first?.trimmingCharacters(in: .whitespaces) }
+        #expect(cpuids.count == 3, "nsrun_amd_cache_info should hold three cpuid instructions:\n\(body)")
+        let names = Array(185...199)   // _SC_LEVEL1_ICACHE_SIZE ... _SC_LEVEL4_CACHE_LINESIZE
+        let thresholds = ["data_cache_size", "shared_cache_size", "non_temporal_threshold",
+                          "rep_movsb_threshold", "rep_stosb_threshold", "rep_movsb_stop_threshold"]
+        let variable = ["data_cache_size": "__x86_data_cache_size", "shared_cache_size": "__x86_shared_cache_size",
+                        "non_temporal_threshold": "__x86_shared_non_temporal_threshold"]
+        var script = cpuids.map { "break *0x\($0)\ncommands\nsilent\ncontinue\nend\n" }.joined()
+        script += "break main\nrun\n"
+        script += names.map { "printf \"sysconf %d %ld\\n\", \($0), (long)sysconf(\($0))\n" }.joined()
+        script += thresholds.map { "printf \"x86 \($0) %ld\\n\", *(long *)&\(variable[$0] ?? "__x86_" + $0)\n" }.joined()
+        script += "info breakpoints\nkill\n"
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("nsrun-gdb-\(getpid()).cmd")
+        try script.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        // gdb waits for its inferior's SIGCHLD, which the test runner's
+        // threads pass on blocked: gdb starts from python3 with none blocked.
+        guard let python = Paths.which("python3") else { Issue.record("python3 is missing: scripts/setup installs it"); return }
+        let r = try run([python, "-c", """
+            import os, signal, sys
+            signal.pthread_sigmask(signal.SIG_SETMASK, [])
+            os.execv(sys.argv[1], sys.argv[1:])
+            """, gdb, "-batch", "-nx", "-x", file.path, "--args", Paths.nsrun, "-e", "return"])
+        let lines = r.stdout.split(separator: "\n")
+        for name in names {
+            let line = lines.first { $0.hasPrefix("sysconf \(name) ") }
+            #expect(line == "sysconf \(name) \(sysconf(Int32(name)))", "sysconf(\(name)) in nsrun: \(line ?? "none"); in glibc: \(sysconf(Int32(name)))\n\(r.stderr)")
+        }
+        // ld.so reports the thresholds the host's glibc computed.
+        let diagnostics = try run(["/lib64/ld-linux-x86-64.so.2", "--list-diagnostics"]).stdout
+        for key in thresholds {
+            guard let field = diagnostics.split(separator: "\n").first(where: { $0.hasPrefix("x86.cpu_features.\(key)=") }),
+                  let value = Int(field.split(separator: "=")[1].dropFirst(2), radix: 16) else {
+                Issue.record("ld.so --list-diagnostics has no \(key)"); continue
+            }
+            // The two cache sizes are stored rounded down to 256 bytes.
+            let expected = key == "data_cache_size" || key == "shared_cache_size" ? value & ~255 : value
+            let line = lines.first { $0.hasPrefix("x86 \(key) ") }
+            #expect(line == "x86 \(key) \(expected)", "\(key) in nsrun: \(line ?? "none"); in glibc: \(expected)")
+        }
+        let vendor = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n")
+            .first { $0.hasPrefix("vendor_id") }.map { String($0.split(separator: ":").last ?? "").trimmingCharacters(in: .whitespaces) } ?? ""
+        guard vendor == "AuthenticAMD" || vendor == "HygonGenuine" else {
+            print("skipped: cpuid count: a \(vendor) CPU, glibc does not ask handle_amd"); return
+        }
+        guard patched else { print("skipped: cpuid count: glibc \(glibc), not 2.36, keeps its own handle_amd"); return }
+        // info breakpoints: a line per breakpoint, then "breakpoint already
+        // hit N time(s)" under each one that was hit.
+        var hits: [String] = [], inOurs = false
+        for line in lines {
+            if let first = line.first, first.isNumber { inOurs = line.contains("<nsrun_amd_cache_info") }
+            else if inOurs, line.contains("breakpoint already hit") { hits.append(line.trimmingCharacters(in: .whitespaces)) }
+        }
+        #expect(hits == Array(repeating: "breakpoint already hit 1 time", count: 3),
+                "each of the three cpuid leaves once:\n\(r.stdout)")
+    }
+
     @Test func theRecipeSeesTheEnvironmentItWasGiven() throws {
         // The test runner may set SWIFT_BACKTRACE itself: run without it.
         let env = "/usr/bin/env", unsetting = ["-u", "SWIFT_BACKTRACE"]

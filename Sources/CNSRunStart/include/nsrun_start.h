@@ -1,5 +1,6 @@
 /* nsrun_start.h — what the nsrun executable puts in place of parts of the
- * Swift runtime's start-up that cost time (start.c). */
+ * Swift runtime's and glibc's start-up that cost time (start.c,
+ * amd_cacheinfo.c). */
 #ifndef NSRUN_START_H
 #define NSRUN_START_H
 
@@ -11,5 +12,13 @@ void _swift_stdlib_overrideUnsafeArgvArgc(char **argv, int argc);
  * one), so the process's environment is the one nsrun was given. Call it
  * first thing in main. Idempotent. */
 void nsrun_start_restore_environment(void);
+
+/* glibc 2.36's handle_amd(name) with each cpuid leaf it reads executed once
+ * (amd_cacheinfo.c): the value glibc's static start-up stores for the
+ * sysconf name `name` (_SC_LEVEL1_ICACHE_SIZE .. _SC_LEVEL4_CACHE_LINESIZE)
+ * on an AMD CPU; 0 where the CPU reports no such cache or level. Called
+ * only through scripts/patch-amd-cacheinfo.py's jump, before main;
+ * not thread-safe. */
+long nsrun_amd_cache_info(int name);
 
 #endif
