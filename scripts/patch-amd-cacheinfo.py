@@ -13,12 +13,12 @@ Contract:
   (push %rbx; mov %edi,%esi; mov $0x80000000,%eax; cpuid) gets a jump
   (e9 rel32) to nsrun_amd_cache_info as its first instruction; a copy that
   already jumps to another copy (BOLT's link from the original to the moved
-  function) is left as it is. One line on
-  stdout says what was done. Exit status 0 when patched, already patched,
-  or left alone for a stated reason (another glibc than 2.36, which may
-  compute its cache values differently; no handle_amd or no
-  nsrun_amd_cache_info in the binary); 1 when BINARY is unreadable or not
-  an ELF64 file. Nothing is written unless every copy can be patched.
+  function) is left as it is. One line on stdout says what was done.
+  Exit status 0 when patched, already patched, or left alone for a stated
+  reason (another glibc than 2.36, which may compute its cache values
+  differently; no handle_amd or no nsrun_amd_cache_info in the binary;
+  other first instructions); 1 when BINARY is unreadable or not an ELF64
+  file. Nothing is written unless every copy can be patched.
 """
 import struct
 import subprocess
