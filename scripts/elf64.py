@@ -1,6 +1,6 @@
 """elf64.py — the parts of an ELF64 little-endian executable that nsrun's
 build scripts read and patch (scripts/bolt-relative-pointers.py,
-scripts/patch-amd-cacheinfo.py). Only the Python standard library.
+scripts/patch-cpuid.py). Only the Python standard library.
 """
 import struct
 
@@ -47,6 +47,17 @@ class Elf:
             for k in range(s["size"] // 24):
                 name, info, _, shndx, value, _ = struct.unpack_from("<IBBHQQ", self.data, s["off"] + k * 24)
                 yield self.cstr(names + name), info & 0xF, value, shndx
+
+    def functions(self):
+        """(name, address, size) for every function symbol with an address."""
+        for s in self.sections:
+            if s["type"] != SHT_SYMTAB:
+                continue
+            names = self.sections[s["link"]]["off"]
+            for k in range(s["size"] // 24):
+                name, info, _, _, value, size = struct.unpack_from("<IBBHQQ", self.data, s["off"] + k * 24)
+                if info & 0xF == STT_FUNC and value != 0:
+                    yield self.cstr(names + name), value, size
 
     def file_offset(self, vaddr):
         for start, off, size in self.loads:

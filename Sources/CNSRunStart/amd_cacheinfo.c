@@ -1,4 +1,4 @@
-/* See nsrun_start.h, nsrun_amd_cache_info.
+/* See nsrun_start.h, nsrun_amd_cache_info and the nsrun_cpuid_* stubs.
  *
  * Why this exists. A static glibc program computes its cache geometry
  * before main (the sizes pick memcpy's and memset's strategies and answer
@@ -7,17 +7,24 @@
  * call executes cpuid twice: leaf 0x80000000 and then leaf 0x80000005 or
  * 0x80000006. In a virtual machine every cpuid traps to the hypervisor, at
  * about 5 us each on this project's machine: 22 traps, 0.11 ms of a 0.85 ms
- * `nsrun -e return`, for three distinct answers.
+ * `nsrun -e return`, for three distinct answers. And leaf 0x80000000 had
+ * been asked already, in init_cpu_features; right after, the same start-up
+ * code asks it again, and leaves 1 and 0x80000008 too, which
+ * init_cpu_features kept in its struct.
  *
- * scripts/patch-amd-cacheinfo.py turns the entry of glibc's handle_amd in
- * the linked nsrun into a jump to nsrun_amd_cache_info below, which answers
- * the same eleven questions from those three leaves, each executed once.
+ * scripts/patch-cpuid.py turns the entry of glibc's handle_amd in the
+ * linked nsrun into a jump to nsrun_amd_cache_info below, which answers the
+ * same eleven questions from those three leaves, each executed once; it
+ * turns init_cpu_features's `mov $0x80000000,%eax; cpuid` into a call of a
+ * stub below that executes it and keeps the registers, and each of the
+ * three repeated ones into a call of a stub that loads what the leaf gave
+ * the first time.
  * The values are glibc's: the same fields of the same leaves, decoded the
  * same way (the associativity codes of AMD's manual, code 0xF as "size over
  * line size"), which Tests/NSRunTests checks against the host's own glibc.
- * The patch is applied only where the function is the one described here
- * (glibc 2.36, its first instructions checked byte for byte); elsewhere the
- * binary keeps glibc's code and this function is never called. */
+ * The patch is applied only where the code is the one described here
+ * (glibc 2.36, its instructions checked byte for byte); elsewhere the
+ * binary keeps glibc's code and nothing here is called. */
 #include "nsrun_start.h"
 
 #include <cpuid.h>
@@ -28,15 +35,83 @@
 static unsigned int leaf_registers[3][4];
 static unsigned char leaf_read[3];
 
+/* What the nsrun_cpuid_* stubs answer: EAX, EBX, ECX, EDX of leaves
+ * 0x80000000, 1 and 0x80000008, in that order. The first is kept by
+ * nsrun_cpuid_record_80000000 (nsrun_cpuid_recorded set) or else by the
+ * first nsrun_amd_cache_info call, which fills the other two; glibc makes
+ * that call before it reaches the patched repeats. Not static: the stubs'
+ * assembly names them. */
+__attribute__((visibility("hidden"), used)) unsigned int nsrun_cpuid_answers[3][4];
+__attribute__((visibility("hidden"), used)) unsigned char nsrun_cpuid_recorded;
+
+/* glibc's own struct cpu_features (2.36: a 20-byte cpu_features_basic, then
+ * one 32-byte entry per leaf it keeps, whose first 16 bytes are the leaf's
+ * registers as cpuid returned them: leaf 1 first, 0x80000008 sixth). Weak:
+ * another glibc need not have it, and is never patched. */
+extern const unsigned char _dl_x86_cpu_features[] __attribute__((weak, visibility("hidden")));
+enum { CPU_FEATURES_LEAF_1 = 20, CPU_FEATURES_LEAF_80000008 = 20 + 5 * 32 };
+
+static void keep_answer(unsigned int slot, unsigned int leaf, long offset)
+{
+    unsigned int *r = nsrun_cpuid_answers[slot];
+    if (_dl_x86_cpu_features != 0) {
+        __builtin_memcpy(r, _dl_x86_cpu_features + offset, 16);
+    } else {
+        __cpuid(leaf, r[0], r[1], r[2], r[3]);
+    }
+}
+
 static const unsigned int *amd_leaf(unsigned int slot)
 {
     static const unsigned int leaves[3] = { 0x80000000u, 0x80000005u, 0x80000006u };
     if (!leaf_read[slot]) {
         unsigned int *r = leaf_registers[slot];
-        __cpuid(leaves[slot], r[0], r[1], r[2], r[3]);
+        if (slot == 0 && nsrun_cpuid_recorded)
+            __builtin_memcpy(r, nsrun_cpuid_answers[0], 16);
+        else
+            __cpuid(leaves[slot], r[0], r[1], r[2], r[3]);
         leaf_read[slot] = 1;
+        if (slot == 0) {
+            __builtin_memcpy(nsrun_cpuid_answers[0], r, 16);
+            keep_answer(1, 1, CPU_FEATURES_LEAF_1);
+            /* glibc keeps 0x80000008 only when the CPU has it; then so do we. */
+            if (r[0] >= 0x80000008u)
+                keep_answer(2, 0x80000008u, CPU_FEATURES_LEAF_80000008);
+        }
     }
     return leaf_registers[slot];
+}
+
+/* The stubs the patched `mov $leaf,%eax; cpuid` call instead: each sets
+ * EAX, EBX, ECX and EDX as cpuid would (upper halves zeroed) and touches
+ * nothing else, no other register, no flag, no stack below its return
+ * address. Naked: the compiler adds no prologue. */
+#define NSRUN_CPUID_STUB(name, slot)                                         \
+    __attribute__((naked, used, retain, noinline)) void name(void)           \
+    {                                                                        \
+        __asm__("movl nsrun_cpuid_answers+" #slot "*16+0(%rip), %eax\n\t"  \
+                "movl nsrun_cpuid_answers+" #slot "*16+4(%rip), %ebx\n\t"  \
+                "movl nsrun_cpuid_answers+" #slot "*16+8(%rip), %ecx\n\t"  \
+                "movl nsrun_cpuid_answers+" #slot "*16+12(%rip), %edx\n\t" \
+                "ret");                                                      \
+    }
+NSRUN_CPUID_STUB(nsrun_cpuid_80000000, 0)
+NSRUN_CPUID_STUB(nsrun_cpuid_1, 1)
+NSRUN_CPUID_STUB(nsrun_cpuid_80000008, 2)
+
+/* `mov $0x80000000,%eax; cpuid` that also keeps the four registers for
+ * nsrun_amd_cache_info and nsrun_cpuid_80000000: the one cpuid of that
+ * leaf in the whole start-up. */
+__attribute__((naked, used, retain, noinline)) void nsrun_cpuid_record_80000000(void)
+{
+    __asm__("movl $0x80000000, %eax\n\t"
+            "cpuid\n\t"
+            "movl %eax, nsrun_cpuid_answers+0(%rip)\n\t"
+            "movl %ebx, nsrun_cpuid_answers+4(%rip)\n\t"
+            "movl %ecx, nsrun_cpuid_answers+8(%rip)\n\t"
+            "movl %edx, nsrun_cpuid_answers+12(%rip)\n\t"
+            "movb $1, nsrun_cpuid_recorded(%rip)\n\t"
+            "ret");
 }
 
 /* An L2 or L3 associativity field (bits 15:12) as a number of ways: codes
