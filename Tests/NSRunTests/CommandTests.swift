@@ -292,6 +292,34 @@ import Testing
         #expect(target == accessor, "String's accessor pointer reaches 0x\(String(target, radix: 16)), the accessor is at 0x\(String(accessor, radix: 16))")
     }
 
+    /// scripts/rodata.ld: the shipped binary's .rodata has no writable
+    /// input in it, and the kernel maps it read-only (lld had put all of it
+    /// in the writable segment, whose page table entries every fork copies).
+    @Test func theReadOnlyDataIsMappedReadOnly() throws {
+        guard let readelf = Paths.which("readelf") else { print("skipped: binutils is not installed"); return }
+        if try run([readelf, "-lW", Paths.nsrun]).stdout.contains("INTERP") {
+            print("skipped: the nsrun under test is not the static build"); return
+        }
+        // [Nr] Name Type Address Off Size ES Flg ...
+        let sections = try run([readelf, "-SW", Paths.nsrun]).stdout.split(separator: "\n")
+        guard let line = sections.first(where: { $0.contains("] .rodata ") }) else { Issue.record("no .rodata section"); return }
+        let f = line.split(separator: "]")[1].split(separator: " ")
+        guard f.count >= 7, let address = UInt64(f[2], radix: 16), let size = UInt64(f[4], radix: 16) else {
+            Issue.record("cannot read \(line)"); return
+        }
+        #expect(!f[6].contains("W"), ".rodata is writable: \(line)")
+        let maps = try run([Paths.nsrun, "-e", "io.write(io.open('/proc/self/maps'):read('a'))"])
+        #expect(maps.status == 0, "\(maps.stderr)")
+        for probe in [address, address + size - 1] {
+            let mapping = maps.stdout.split(separator: "\n").first { m in
+                let range = m.split(separator: " ")[0].split(separator: "-").compactMap { UInt64($0, radix: 16) }
+                return range.count == 2 && range[0] <= probe && probe < range[1]
+            }
+            #expect(mapping.map { $0.split(separator: " ")[1] == "r--p" } == true,
+                    ".rodata byte 0x\(String(probe, radix: 16)) is mapped \(mapping.map(String.init) ?? "nowhere")")
+        }
+    }
+
     /// scripts/patch-cpuid.py: glibc's handle_amd jumps to
     /// nsrun_amd_cache_info, leaf 0x80000000 is kept and three repeated
     /// leaves are answered by stubs, and the XSAVE sizing is skipped; the answers must stay glibc's own. Run
