@@ -1,7 +1,8 @@
 /* Lua's io library opens files with fopen/popen, which do not set O_CLOEXEC,
  * so a file a recipe opened would reach every program it later execs
  * (DESIGN.md 2.6; runc CVE-2024-21626 was such a leak). The host wraps the io
- * functions that create handles and marks each new fd close-on-exec.
+ * functions that create handles and marks each new fd close-on-exec, as the
+ * io library opens (stdlibs.c).
  *
  * In C rather than as a Lua chunk: compiling a chunk at every start-up cost
  * more than the rest of the io library's set-up. */
@@ -70,21 +71,13 @@ static void wrap(lua_State *L, int io, const char *name, lua_CFunction wrapper)
     lua_setfield(L, io, name);
 }
 
-static int install(lua_State *L)
+void nsrun_lua_io_cloexec(lua_State *L, int io)
 {
-    lua_getglobal(L, "io");
-    int io = lua_gettop(L);
+    io = lua_absindex(L, io);
     wrap(L, io, "open", wrap_first);
     wrap(L, io, "popen", wrap_first);
     wrap(L, io, "tmpfile", wrap_first);
     wrap(L, io, "lines", wrap_lines);
     wrap(L, io, "input", wrap_default_file);
     wrap(L, io, "output", wrap_default_file);
-    return 0;
-}
-
-int nsrun_lua_install_io_cloexec(lua_State *L)
-{
-    lua_pushcfunction(L, install);
-    return lua_pcall(L, 0, 0, 0);
 }

@@ -95,14 +95,3 @@ int nsrun_lua_loadfile(lua_State *L, const char *path)
     return luaL_loadfilex(L, path, NULL);
 }
 
-static int openlibs(lua_State *L)
-{
-    luaL_openlibs(L);
-    return 0;
-}
-
-int nsrun_lua_openlibs(lua_State *L)
-{
-    lua_pushcfunction(L, openlibs);
-    return lua_pcall(L, 0, 0, 0);
-}

@@ -97,14 +97,17 @@ int nsrun_lua_pcall_traceback(lua_State *L, int nargs, int nresults);
 /* Loads `path` ("-" or NULL: stdin) as a chunk named like lua(1) does. */
 int nsrun_lua_loadfile(lua_State *L, const char *_Nullable path);
 
-/* Opens the standard libraries under a protected call (luaL_openlibs can
- * raise on memory exhaustion). Returns a lua_pcall status. */
+/* Opens the standard libraries under a protected call (opening can raise
+ * on memory exhaustion): base, package and string at once; coroutine,
+ * table, io, os, math, utf8 and debug as tables that open their library on
+ * the first read through them, io with its close-on-exec wrappers
+ * (stdlibs.c). Returns a lua_pcall status. */
 int nsrun_lua_openlibs(lua_State *L);
 
-/* Wraps io.open, io.popen, io.tmpfile, io.lines, io.input and io.output so
- * every file handle they create is close-on-exec (iocloexec.c). Runs under
- * lua_pcall; returns its status. */
-int nsrun_lua_install_io_cloexec(lua_State *L);
+/* Wraps the functions of the io table at `io` that create file handles
+ * (open, popen, tmpfile, lines, input, output) so every handle they create
+ * is close-on-exec (iocloexec.c). Can raise only on memory exhaustion. */
+void nsrun_lua_io_cloexec(lua_State *L, int io);
 
 /* Macro shims. */
 static inline void nsrun_lua_pop(lua_State *L, int n) { lua_pop(L, n); }

@@ -48,7 +48,7 @@ public final class LuaHost {
         self.L = L
         // Nothing built at start-up is garbage: collecting during it is wasted work.
         nsrun_lua_gc_stop(L)
-        guard nsrun_lua_openlibs(L) == LUA_OK, nsrun_lua_install_io_cloexec(L) == LUA_OK else { lua_close(L); return nil }
+        guard nsrun_lua_openlibs(L) == LUA_OK else { lua_close(L); return nil }
         registerNS()
         nsrun_lua_gc_restart(L)
     }

@@ -47,6 +47,34 @@ T.test("arg and ... are set as lua(1) sets them", function()
   T.eq(type(arg), "table"); assert(arg[0]:match("test_api%.lua$"), arg[0])
 end)
 
+T.test("seven standard libraries open on their first read, whole, as the same tables", function()
+  -- A fresh nsrun, where nothing has read them yet.
+  local exe = assert(T.shell_out("readlink /proc/" .. getpid() .. "/exe"):match("^(%S+)"))
+  local chunk = [[
+    local lazy = { "coroutine", "table", "io", "os", "math", "utf8", "debug" }
+    for _, n in ipairs(lazy) do
+      local t = _G[n]
+      assert(type(t) == "table" and package.loaded[n] == t, n)
+      assert(getmetatable(t) ~= nil and rawget(t, "x") == nil, n .. " is open already")
+    end
+    assert(getmetatable(string) == nil and string.rep("ab", 2) == "abab" and ("x"):upper() == "X")
+    math.floor = "mine"
+    assert(math.pi > 3.14 and math.floor == "mine" and getmetatable(math) == nil, "math")
+    local n = 0
+    for _ in pairs(os) do n = n + 1 end
+    assert(n >= 11 and getmetatable(os) == nil and rawget(os, "getenv") == os.getenv, "os by pairs")
+    assert(require "utf8" == utf8 and utf8.char(72, 105) == "Hi", "utf8 by require")
+    assert(table.concat({ 1, 2 }, ",") == "1,2" and coroutine.wrap(function() return 5 end)() == 5)
+    assert(debug.traceback("m"):match("^m\nstack traceback:"), "debug")
+    local ok, err = pcall(math.abs, "x")
+    assert(not ok and err:match("bad argument #1 to '[%w.]*abs'"), err)
+    io.write("ok")
+  ]]
+  -- (test_exec.lua checks that io's handles are close-on-exec.)
+  local out, ok = T.shell_out("'" .. exe .. "' -e '" .. chunk:gsub("'", "'\\''") .. "' 2>&1")
+  T.eq(out, "ok"); T.eq(ok, true)
+end)
+
 T.test("the embedded bytecode of nsrun.sandbox is scripts/build-library's output for the source", function()
   -- library.c loads sandbox.luac and parses sandbox.lua only when the
   -- bytecode is refused; a stale .luac would run old code.
