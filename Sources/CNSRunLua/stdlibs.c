@@ -87,6 +87,15 @@ static int open_on_pairs(lua_State *L)
 
 static int openlibs(lua_State *L)
 {
+    /* The globals table lua_newstate made is empty; one sized for what
+     * start-up puts in it (the libraries, ns, the CLONE_* constants and the
+     * mission's functions: about 80 names) takes its place before anything
+     * holds it, instead of being rehashed as it grows. Likewise
+     * package.loaded. */
+    lua_createtable(L, 0, 128);
+    lua_rawseti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+    lua_createtable(L, 0, 16);
+    lua_setfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
     for (const luaL_Reg *lib = eager; lib->func != NULL; lib++) {
         luaL_requiref(L, lib->name, lib->func, 1);
         lua_pop(L, 1);
