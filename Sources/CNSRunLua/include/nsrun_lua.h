@@ -77,6 +77,25 @@ typedef int (*nsrun_ns_resolver)(lua_State *L, const char *name);
 /* Sets every name `ns` can make that the table at `ns` does not hold yet. */
 typedef void (*nsrun_ns_filler)(lua_State *L, int ns);
 
+/* The resolver's name index (nsindex.c). A module's block is a series of
+ * entries, each HEAD (16) bytes then the name's bytes, padded to 8: byte 0
+ * the name's length (1..255), byte 1 its kind, bytes 2-3 a field's slot
+ * (native order), bytes 8-15 the payload (a function's nsrun_binding, a
+ * constant's value); an entry of length 0 ends the block. */
+enum { NSRUN_NS_ENTRY_FUNCTION = 1, NSRUN_NS_ENTRY_CONSTANT = 2, NSRUN_NS_ENTRY_FIELD = 3 };
+#define NSRUN_NS_INDEX_ENTRY_SIZE(len) ((16u + (unsigned)(len) + 7u) & ~7u)
+/* What nsrun_ns_index_lookup found: no block for the module yet, no such
+ * name in it, the value pushed, or (FIELD + slot) a field, which the caller
+ * pushes. */
+enum { NSRUN_NS_INDEX_UNBUILT = -1, NSRUN_NS_INDEX_ABSENT = 0, NSRUN_NS_INDEX_PUSHED = 1,
+       NSRUN_NS_INDEX_FIELD = 2 };
+/* Records module `module`'s block (0..31; it must live as long as the
+ * process). Safe from any thread. */
+void nsrun_ns_index_register(int module, const unsigned char *_Nonnull block);
+/* Looks `key` (`len` bytes) up in module `module`'s block; pushes a
+ * function or constant it finds (nothing otherwise). */
+int nsrun_ns_index_lookup(lua_State *_Nonnull L, int module, const char *_Nonnull key, size_t len);
+
 /* Makes the table at index `ns` the lazy `ns` (library.c): a metatable whose
  * __index makes a missing name with `resolve` (or, for `sandbox`, requires
  * the embedded recipe library) and stores it with rawset, so every later

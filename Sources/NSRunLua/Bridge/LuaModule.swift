@@ -41,6 +41,40 @@ final class LuaModule: @unchecked Sendable {
         self.globals = globals
         self.constantsAreGlobals = constantsAreGlobals
     }
+
+    /// Every name of the module as the `ns` resolver's index reads it
+    /// (nsindex.c, the layout in nsrun_lua.h): functions, then constants,
+    /// then fields, so a lookup finds what pushEntry would. Allocated once
+    /// and never freed: modules live as long as the process.
+    func makeIndex() -> UnsafeMutableRawPointer {
+        let head = 16
+        func size(_ name: String) -> Int { (head + name.utf8.count + 7) & ~7 }
+        var total = 8
+        for f in functions { total += size(f.name) }
+        for c in constants { total += size(c.name) }
+        for f in fields { total += size(f.name) }
+        let block = UnsafeMutableRawPointer.allocate(byteCount: total, alignment: 8)
+        block.initializeMemory(as: UInt8.self, repeating: 0, count: total)
+        var at = 0
+        func put(_ name: String, _ kind: Int32, slot: Int = 0, _ payload: UInt64) {
+            var utf8 = name
+            utf8.withUTF8 { bytes in
+                precondition(bytes.count > 0 && bytes.count < 256, "an ns name must be 1..255 bytes")
+                block.storeBytes(of: UInt8(bytes.count), toByteOffset: at, as: UInt8.self)
+                block.storeBytes(of: UInt8(kind), toByteOffset: at + 1, as: UInt8.self)
+                block.storeBytes(of: UInt16(slot), toByteOffset: at + 2, as: UInt16.self)
+                block.storeBytes(of: payload, toByteOffset: at + 8, as: UInt64.self)
+                (block + at + head).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+                at += (head + bytes.count + 7) & ~7
+            }
+        }
+        for f in functions {
+            put(f.name, Int32(NSRUN_NS_ENTRY_FUNCTION), UInt64(UInt(bitPattern: unsafeBitCast(f.fn, to: UnsafeRawPointer.self))))
+        }
+        for c in constants { put(c.name, Int32(NSRUN_NS_ENTRY_CONSTANT), UInt64(bitPattern: c.value)) }
+        for (slot, f) in fields.enumerated() { put(f.name, Int32(NSRUN_NS_ENTRY_FIELD), slot: slot, 0) }
+        return block
+    }
 }
 
 // Structs rather than tuples: a tuple type's metadata is built at run time

@@ -1,5 +1,8 @@
 import CLua
 import CNSRunLua
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The `ns` table, built on any lua_State: the nsrun host's own (LuaHost,
 /// with globals) and a foreign interpreter's, through the nsrun-lua module's
@@ -80,14 +83,30 @@ public enum NSRunLibrary {
     }
 
     /// ns.__index's resolver: pushes the value of `name` (1) or nothing (0).
+    ///
+    /// Through each module's name index (nsindex.c), built on the module's
+    /// first lookup: comparing the key's bytes in C, with no Swift object
+    /// touched once the modules it passes have their index. Walking the
+    /// modules' Swift arrays was about 8k instructions per name (callgrind),
+    /// and a fork child, whose function reads names first, copied every page
+    /// a retain wrote.
     static let resolve: nsrun_ns_resolver = { L, key in
-        let name = String(cString: key)
-        var i = 0
-        while let m = LuaHost.module(i) {
-            if pushEntry(L, m, name) { return 1 }
+        let length = strlen(key)
+        var i: Int32 = 0
+        while true {
+            var found = nsrun_ns_index_lookup(L, i, key, length)
+            if found == Int32(NSRUN_NS_INDEX_UNBUILT) {
+                guard let m = LuaHost.module(Int(i)) else { return 0 }
+                nsrun_ns_index_register(i, m.makeIndex())
+                found = nsrun_ns_index_lookup(L, i, key, length)
+            }
+            if found == Int32(NSRUN_NS_INDEX_PUSHED) { return 1 }
+            if found >= Int32(NSRUN_NS_INDEX_FIELD), let m = LuaHost.module(Int(i)) {
+                m.fields[Int(found) - Int(NSRUN_NS_INDEX_FIELD)].push(L)
+                return 1
+            }
             i += 1
         }
-        return 0
     }
 
     /// ns.__pairs's filler: every name `ns` does not hold yet.

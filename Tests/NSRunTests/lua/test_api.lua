@@ -47,6 +47,36 @@ T.test("arg and ... are set as lua(1) sets them", function()
   T.eq(type(arg), "table"); assert(arg[0]:match("test_api%.lua$"), arg[0])
 end)
 
+T.test("every name pairs(ns) makes, a first read makes the same (the resolver's index)", function()
+  -- One fresh process lists every name with pairs (the modules' arrays);
+  -- another reads each of them first (the index). Same values and types.
+  local exe = assert(T.shell_out("readlink /proc/" .. getpid() .. "/exe"):match("^(%S+)"))
+  local function describe(v)
+    if type(v) == "number" then return tostring(v) end
+    if type(v) == "table" then
+      local n = 0
+      for _ in pairs(v) do n = n + 1 end
+      return "table:" .. n
+    end
+    return type(v)
+  end
+  local listed = {}
+  for name, v in pairs(ns) do
+    if name ~= "sandbox" and name ~= "version" then listed[#listed + 1] = name .. "=" .. describe(v) end
+  end
+  table.sort(listed)
+  T.eq(#listed > 150, true, "pairs(ns) made " .. #listed .. " names")
+  local names = {}
+  for i, entry in ipairs(listed) do names[i] = entry:match("^([^=]+)") end
+  local chunk = "local out = {} local function describe(v) if type(v) == 'number' then return tostring(v) end "
+    .. "if type(v) == 'table' then local n = 0 for _ in pairs(v) do n = n + 1 end return 'table:' .. n end "
+    .. "return type(v) end for name in ('" .. table.concat(names, " ")
+    .. "'):gmatch('%S+') do out[#out + 1] = name .. '=' .. describe(ns[name]) end io.write(table.concat(out, '\\n'))"
+  local out, ok = T.shell_out("'" .. exe .. "' -e \"" .. chunk .. "\" 2>&1")
+  T.eq(ok, true, out)
+  T.eq(out, table.concat(listed, "\n"))
+end)
+
 T.test("seven standard libraries open on their first read, whole, as the same tables", function()
   -- A fresh nsrun, where nothing has read them yet.
   local exe = assert(T.shell_out("readlink /proc/" .. getpid() .. "/exe"):match("^(%S+)"))
