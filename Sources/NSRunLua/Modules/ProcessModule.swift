@@ -164,6 +164,10 @@ enum ProcessModule {
         let args = try cloneArguments(L, 1)
         let req = args.request, maps = args.maps, after = args.afterClone
         if let why = req.refusal(for: .callback) { throw .argument(1, why) }
+        // The pidfd handle's metatable is made now, if this is the first
+        // clone: after a fork-semantics clone every page the parent writes
+        // is a copy, made while the child waits for the CPU.
+        PidfdHandle.ensureMetatable(L)
         if req.flags.contains(.vm) && lua_type(L, 2) == LUA_TFUNCTION {
             return try vforkChild(L, req, maps: maps, after: after)
         }
@@ -373,6 +377,7 @@ enum ProcessModule {
     /// raw_clone(flags) → parent: pid, pidfd; child: 0.
     static let rawClone: nsrun_binding = { L in binding(L) { L throws(LuaRaise) in
         let req = try request(L, 1)
+        PidfdHandle.ensureMetatable(L) // before the fork, as in clone
         do throws(CloneError) {
             switch try NSRunCore.rawClone(req) {
             case .child:
