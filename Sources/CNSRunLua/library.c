@@ -23,12 +23,13 @@ static const char sandbox_luac[] = {
 static const struct {
     const char *name;      /* the module name for require */
     const char *field;     /* the ns field that loads it lazily */
+    size_t field_len;
     const char *source;
     size_t len;
     const char *bytecode;  /* string.dump of source, or NULL */
     size_t bytecode_len;
 } libraries[] = {
-    { "nsrun.sandbox", "sandbox", sandbox_lua, sizeof sandbox_lua - 1,
+    { "nsrun.sandbox", "sandbox", sizeof "sandbox" - 1, sandbox_lua, sizeof sandbox_lua - 1,
       sandbox_luac, sizeof sandbox_luac },
 };
 
@@ -101,12 +102,16 @@ static nsrun_ns_filler ns_fill;
 static int ns_index(lua_State *L)
 {
     const char *key;
+    size_t len;
 
     if (lua_type(L, 2) != LUA_TSTRING)
         return 0;
-    key = lua_tostring(L, 2);
+    key = lua_tolstring(L, 2, &len);
     for (size_t i = 0; i < NLIBRARIES; i++) {
-        if (strcmp(libraries[i].field, key) == 0) {
+        /* Lengths first: most names are not "sandbox", and a fork child
+         * resolving `ns.mount` then reads no .rodata page and calls no
+         * IFUNC'd strcmp (two page faults it would take, each child). */
+        if (libraries[i].field_len == len && memcmp(libraries[i].field, key, len) == 0) {
             lua_getglobal(L, "require");
             lua_pushstring(L, libraries[i].name);
             lua_call(L, 1, 1);
@@ -116,7 +121,7 @@ static int ns_index(lua_State *L)
             return 1;
         }
     }
-    if (ns_resolve == NULL || !ns_resolve(L, key))
+    if (ns_resolve == NULL || !ns_resolve(L, key, len))
         return 0;
     lua_pushvalue(L, 2);
     lua_pushvalue(L, -2);

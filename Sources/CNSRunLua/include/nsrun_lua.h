@@ -71,9 +71,10 @@ int nsrun_lua_check_string(lua_State *L, int i);
  * stdio is flushed first. The stack is left as it was. */
 int nsrun_lua_exec_prepared(lua_State *L, int t, int dirfd, int at_flags, int search, int *failed);
 
-/* How `ns` makes a name on its first read: push the value of `name` and
- * return 1, or return 0 (nothing pushed) when there is no such name. */
-typedef int (*nsrun_ns_resolver)(lua_State *L, const char *name);
+/* How `ns` makes a name on its first read: push the value of `name` (`len`
+ * bytes) and return 1, or return 0 (nothing pushed) when there is no such
+ * name. */
+typedef int (*nsrun_ns_resolver)(lua_State *L, const char *name, size_t len);
 /* Sets every name `ns` can make that the table at `ns` does not hold yet. */
 typedef void (*nsrun_ns_filler)(lua_State *L, int ns);
 

@@ -90,8 +90,7 @@ public enum NSRunLibrary {
     /// modules' Swift arrays was about 8k instructions per name (callgrind),
     /// and a fork child, whose function reads names first, copied every page
     /// a retain wrote.
-    static let resolve: nsrun_ns_resolver = { L, key in
-        let length = strlen(key)
+    static let resolve: nsrun_ns_resolver = { L, key, length in
         var i: Int32 = 0
         while true {
             var found = nsrun_ns_index_lookup(L, i, key, length)
