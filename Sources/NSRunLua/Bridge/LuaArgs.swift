@@ -229,10 +229,16 @@ extension LuaArgs {
     /// Walks an options table at `i` (nil or absent: no options), refusing
     /// keys outside `allowed` with the argument named; `body` reads each
     /// value, which sits at the top of the stack.
-    static func options(_ L: LuaState, _ i: Int32, allowed: [String],
+    ///
+    /// `allowed` is an autoclosure: an array literal is a static object set
+    /// up on its first use, and a binding's first use is often in a fork
+    /// child (`ns.mount` in `clone(flags, fn)`), which would copy the page
+    /// of its once-token, in every child; without options it is never built.
+    static func options(_ L: LuaState, _ i: Int32, allowed allowedList: @autoclosure () -> [String],
                         _ body: (String) throws(LuaRaise) -> Void) throws(LuaRaise) {
         if isNoneOrNil(L, i) { return }
         try table(L, i)
+        let allowed = allowedList()
         let t = lua_absindex(L, i)
         lua_pushnil(L)
         while lua_next(L, t) != 0 {
