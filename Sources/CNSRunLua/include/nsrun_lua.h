@@ -133,6 +133,20 @@ void nsrun_lua_io_cloexec(lua_State *L, int io);
 static inline void nsrun_lua_pop(lua_State *L, int n) { lua_pop(L, n); }
 static inline void nsrun_lua_gc_stop(lua_State *L) { lua_gc(L, LUA_GCSTOP); }
 static inline void nsrun_lua_gc_restart(lua_State *L) { lua_gc(L, LUA_GCRESTART); }
+/* LUA_GCRESTART resets the collector's debt to zero: its next step comes
+ * with the next allocation, and a cycle then marks everything start-up
+ * made, all of it live (75k instructions before a sandbox.run's first
+ * clone, callgrind; in a fork child, every page it marks is a copy). This
+ * restart grants an allowance first: the next step comes after `kib` KiB
+ * more are allocated (LUA_GCSTEP adds its argument, in KiB, to the debt),
+ * and from then on the collector runs as it always does. */
+static inline void nsrun_lua_gc_restart_after(lua_State *L, int kib)
+{
+    lua_gc(L, LUA_GCRESTART);
+    lua_gc(L, LUA_GCSTEP, -kib);
+}
+/* The allowance at start-up and after an embedded library's load. */
+enum { NSRUN_GC_ALLOWANCE_KIB = 512 };
 static inline int nsrun_lua_gc_isrunning(lua_State *L) { return lua_gc(L, LUA_GCISRUNNING); }
 static inline void nsrun_lua_newtable(lua_State *L) { lua_newtable(L); }
 static inline int nsrun_lua_registryindex(void) { return LUA_REGISTRYINDEX; }

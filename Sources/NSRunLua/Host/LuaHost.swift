@@ -50,7 +50,7 @@ public final class LuaHost {
         nsrun_lua_gc_stop(L)
         guard nsrun_lua_openlibs(L) == LUA_OK else { lua_close(L); return nil }
         registerNS()
-        nsrun_lua_gc_restart(L)
+        nsrun_lua_gc_restart_after(L, Int32(NSRUN_GC_ALLOWANCE_KIB))
     }
 
     deinit { lua_close(L) }

@@ -77,6 +77,18 @@ T.test("every name pairs(ns) makes, a first read makes the same (the resolver's 
   T.eq(out, table.concat(listed, "\n"))
 end)
 
+T.test("the collector waits for its allowance after start-up, then runs as usual", function()
+  -- A fresh process: 16 MiB of garbage tables must not all stay alive.
+  local exe = assert(T.shell_out("readlink /proc/" .. getpid() .. "/exe"):match("^(%S+)"))
+  local chunk = "assert(collectgarbage('isrunning')) "
+    .. "for i = 1, 100000 do local t = { i, i, i, i, i, i, i, i, i, i } end "
+    .. "io.write(math.floor(collectgarbage('count')))"
+  local out, ok = T.shell_out("'" .. exe .. "' -e \"" .. chunk .. "\" 2>&1")
+  T.eq(ok, true, out)
+  local kib = tonumber(out)
+  assert(kib and kib < 4096, "after 16 MiB of garbage the heap holds " .. tostring(out) .. " KiB")
+end)
+
 T.test("seven standard libraries open on their first read, whole, as the same tables", function()
   -- A fresh nsrun, where nothing has read them yet.
   local exe = assert(T.shell_out("readlink /proc/" .. getpid() .. "/exe"):match("^(%S+)"))
