@@ -145,21 +145,12 @@ static int ns_index(lua_State *L)
     return 1;
 }
 
-static int ns_next(lua_State *L)
-{
-    lua_settop(L, 2);
-    if (lua_next(L, 1))
-        return 2;
-    lua_pushnil(L);
-    return 1;
-}
-
 /* ns.__pairs: every name made first, then a raw traversal. */
 static int ns_pairs(lua_State *L)
 {
     if (ns_fill != NULL)
         ns_fill(L, 1);
-    lua_pushcfunction(L, ns_next);
+    lua_pushcfunction(L, nsrun_lua_raw_next);
     lua_pushvalue(L, 1);
     lua_pushnil(L);
     return 3;

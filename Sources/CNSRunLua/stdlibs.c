@@ -79,7 +79,7 @@ static int open_on_index(lua_State *L)
 static int open_on_pairs(lua_State *L)
 {
     open_into(L, 1);
-    lua_getglobal(L, "next");
+    lua_pushcfunction(L, nsrun_lua_raw_next);
     lua_pushvalue(L, 1);
     lua_pushnil(L);
     return 3;

@@ -95,3 +95,11 @@ int nsrun_lua_loadfile(lua_State *L, const char *path)
     return luaL_loadfilex(L, path, NULL);
 }
 
+int nsrun_lua_raw_next(lua_State *L)
+{
+    lua_settop(L, 2);
+    if (lua_next(L, 1))
+        return 2;
+    lua_pushnil(L);
+    return 1;
+}

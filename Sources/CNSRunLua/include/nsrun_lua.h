@@ -114,6 +114,10 @@ const char *_Nullable nsrun_lua_library_bytecode(const char *name, size_t *len);
  * lua_pcall status; on error the message (with traceback) is on top. */
 int nsrun_lua_pcall_traceback(lua_State *L, int nargs, int nresults);
 
+/* next(t, k) by lua_next, whatever the global `next` is: the iterator a
+ * __pairs returns after it filled the table (ns, a standard library). */
+int nsrun_lua_raw_next(lua_State *L);
+
 /* Loads `path` ("-" or NULL: stdin) as a chunk named like lua(1) does. */
 int nsrun_lua_loadfile(lua_State *L, const char *_Nullable path);
 
