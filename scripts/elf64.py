@@ -38,26 +38,26 @@ class Elf:
     def cstr(self, off):
         return self.data[off:self.data.index(0, off)].decode("utf-8", "replace")
 
-    def symbols(self):
-        """(name, type, value, section index) for every symtab entry."""
+    def _entries(self):
+        """(name, info, section index, value, size) for every symtab entry."""
         for s in self.sections:
             if s["type"] != SHT_SYMTAB:
                 continue
             names = self.sections[s["link"]]["off"]
             for k in range(s["size"] // 24):
-                name, info, _, shndx, value, _ = struct.unpack_from("<IBBHQQ", self.data, s["off"] + k * 24)
-                yield self.cstr(names + name), info & 0xF, value, shndx
+                name, info, _, shndx, value, size = struct.unpack_from("<IBBHQQ", self.data, s["off"] + k * 24)
+                yield self.cstr(names + name), info, shndx, value, size
+
+    def symbols(self):
+        """(name, type, value, section index) for every symtab entry."""
+        for name, info, shndx, value, _ in self._entries():
+            yield name, info & 0xF, value, shndx
 
     def functions(self):
         """(name, address, size) for every function symbol with an address."""
-        for s in self.sections:
-            if s["type"] != SHT_SYMTAB:
-                continue
-            names = self.sections[s["link"]]["off"]
-            for k in range(s["size"] // 24):
-                name, info, _, _, value, size = struct.unpack_from("<IBBHQQ", self.data, s["off"] + k * 24)
-                if info & 0xF == STT_FUNC and value != 0:
-                    yield self.cstr(names + name), value, size
+        for name, info, _, value, size in self._entries():
+            if info & 0xF == STT_FUNC and value != 0:
+                yield name, value, size
 
     def file_offset(self, vaddr):
         for start, off, size in self.loads:

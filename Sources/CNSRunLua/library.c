@@ -150,10 +150,7 @@ static int ns_pairs(lua_State *L)
 {
     if (ns_fill != NULL)
         ns_fill(L, 1);
-    lua_pushcfunction(L, nsrun_lua_raw_next);
-    lua_pushvalue(L, 1);
-    lua_pushnil(L);
-    return 3;
+    return nsrun_lua_raw_pairs(L, 1);
 }
 
 static int install(lua_State *L)

@@ -79,10 +79,7 @@ static int open_on_index(lua_State *L)
 static int open_on_pairs(lua_State *L)
 {
     open_into(L, 1);
-    lua_pushcfunction(L, nsrun_lua_raw_next);
-    lua_pushvalue(L, 1);
-    lua_pushnil(L);
-    return 3;
+    return nsrun_lua_raw_pairs(L, 1);
 }
 
 static int openlibs(lua_State *L)

@@ -103,3 +103,12 @@ int nsrun_lua_raw_next(lua_State *L)
     lua_pushnil(L);
     return 1;
 }
+
+int nsrun_lua_raw_pairs(lua_State *L, int t)
+{
+    t = lua_absindex(L, t);
+    lua_pushcfunction(L, nsrun_lua_raw_next);
+    lua_pushvalue(L, t);
+    lua_pushnil(L);
+    return 3;
+}

@@ -117,6 +117,9 @@ int nsrun_lua_pcall_traceback(lua_State *L, int nargs, int nresults);
 /* next(t, k) by lua_next, whatever the global `next` is: the iterator a
  * __pairs returns after it filled the table (ns, a standard library). */
 int nsrun_lua_raw_next(lua_State *L);
+/* Pushes what pairs(t) returns for a raw traversal of the table at `t`
+ * (nsrun_lua_raw_next, t, nil) and returns 3, for a __pairs to return. */
+int nsrun_lua_raw_pairs(lua_State *L, int t);
 
 /* Loads `path` ("-" or NULL: stdin) as a chunk named like lua(1) does. */
 int nsrun_lua_loadfile(lua_State *L, const char *_Nullable path);
