@@ -41,6 +41,7 @@ Contract:
   reason (another glibc than 2.36; missing symbols; other bytes); 1 when
   BINARY is unreadable or not an ELF64 file.
 """
+import functools
 import re
 import shutil
 import struct
@@ -107,8 +108,10 @@ def live(elf, copies):
     return kept
 
 
+@functools.cache
 def branch_targets(path, start, size):
-    """Every direct jump's or call's target inside [start, start + size), by objdump."""
+    """Every direct jump's or call's target inside [start, start + size), by
+    objdump; once per function, however many of its sites are patched."""
     out = subprocess.run(["objdump", "-d", "--no-show-raw-insn", f"--start-address={start:#x}",
                           f"--stop-address={start + size:#x}", path],
                          capture_output=True, text=True, check=True).stdout
