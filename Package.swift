@@ -64,7 +64,7 @@ let package = Package(
         // (-static-stdlib: nothing needed from /opt/swift at run time) and
         // never unloaded (-z nodelete: lua_close dlcloses C modules, and a
         // Swift runtime is not made to be unloaded).
-        .target(name: "CNSRunLuaModule", dependencies: ["CLua"]),
+        .target(name: "CNSRunLuaModule", dependencies: ["CLua", "CNSRunLua"]),
         .target(
             name: "NSRunLuaModule",
             dependencies: ["NSRunLua", "CNSRunLuaModule"],

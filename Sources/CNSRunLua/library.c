@@ -65,18 +65,16 @@ static int load_library(lua_State *L)
     const char *name = luaL_checkstring(L, 1);
     size_t len;
     const char *source = nsrun_lua_library_source(name, &len);
-    int collecting, status;
+    int held, status;
 
     if (source == NULL)
         return luaL_error(L, "no embedded library '%s'", name);
     /* Everything the library's load and first run make is kept: the
      * collector's steps meanwhile (62k instructions for nsrun.sandbox,
      * callgrind) would mark and sweep for nothing. */
-    collecting = lua_gc(L, LUA_GCISRUNNING);
-    lua_gc(L, LUA_GCSTOP);
+    held = nsrun_lua_gc_hold(L);
     status = load_and_run(L, name, source, len);
-    if (collecting)
-        nsrun_lua_gc_restart_after(L, NSRUN_GC_ALLOWANCE_KIB);
+    nsrun_lua_gc_release(L, held);
     return status < 0 ? lua_error(L) : status;
 }
 

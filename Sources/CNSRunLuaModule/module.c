@@ -5,22 +5,21 @@
  * The Swift side (nsrun_library_open) builds ns with raw accesses only, as
  * the nsrun host does: nothing in it can raise but memory exhaustion. */
 #include "nsrun_lua_module.h"
+#include "nsrun_lua.h"
 
 #include <lua5.4/lauxlib.h>
 
 int luaopen_nsrun(lua_State *L)
 {
-    int collecting;
+    int held;
 
     /* Raises if the interpreter is not Lua 5.4 with the same number types. */
     luaL_checkversion(L);
     /* Nothing built here is garbage: do not collect while building (as the
-     * nsrun host does), and leave the collector as the host had it. */
-    collecting = lua_gc(L, LUA_GCISRUNNING);
-    lua_gc(L, LUA_GCSTOP);
+     * nsrun host does), and leave the collector where the host had it. */
+    held = nsrun_lua_gc_hold(L);
     nsrun_library_open(L);
-    if (collecting)
-        lua_gc(L, LUA_GCRESTART);
+    nsrun_lua_gc_release(L, held);
     return 1;
 }
 

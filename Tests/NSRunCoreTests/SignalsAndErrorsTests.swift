@@ -52,3 +52,16 @@ func signalNames(name: String, number: Int32) {
     #expect(resolveExecutable("sh") != nil)
     #expect(resolveExecutable("no-such-program-nsrun") == nil)
 }
+
+@Test func asciiNamesFoldOnlyASCIILetters() {
+    #expect(ASCIINames.matches("SigTerm", "TERM", optionalPrefix: "SIG"))
+    #expect(ASCIINames.matches("term", "TERM", optionalPrefix: "SIG"))
+    #expect(ASCIINames.matches("CAP_SYS_ADMIN", "sys_admin", optionalPrefix: "cap_"))
+    #expect(!ASCIINames.matches("SIG", "TERM", optionalPrefix: "SIG"), "the prefix alone")
+    #expect(!ASCIINames.matches("XIGTERM", "TERM", optionalPrefix: "SIG"), "a wrong prefix")
+    #expect(!ASCIINames.matches("TERMS", "TERM", optionalPrefix: "SIG"))
+    #expect(!ASCIINames.matches("@", "`", optionalPrefix: ""), "only letters fold")
+    #expect(!ASCIINames.matches("[", "{", optionalPrefix: ""), "only letters fold")
+    #expect(!ASCIINames.matches("\u{17F}IGTERM", "TERM", optionalPrefix: "SIG"), "ſ is not s")
+    #expect(!ASCIINames.matches("", "TERM", optionalPrefix: "SIG"))
+}

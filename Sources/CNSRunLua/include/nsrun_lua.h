@@ -139,7 +139,6 @@ void nsrun_lua_io_cloexec(lua_State *L, int io);
 /* Macro shims. */
 static inline void nsrun_lua_pop(lua_State *L, int n) { lua_pop(L, n); }
 static inline void nsrun_lua_gc_stop(lua_State *L) { lua_gc(L, LUA_GCSTOP); }
-static inline void nsrun_lua_gc_restart(lua_State *L) { lua_gc(L, LUA_GCRESTART); }
 /* LUA_GCRESTART resets the collector's debt to zero: its next step comes
  * with the next allocation, and a cycle then marks everything start-up
  * made, all of it live (75k instructions before a sandbox.run's first
@@ -152,8 +151,33 @@ static inline void nsrun_lua_gc_restart_after(lua_State *L, int kib)
     lua_gc(L, LUA_GCRESTART);
     lua_gc(L, LUA_GCSTEP, -kib);
 }
-/* The allowance at start-up and after an embedded library's load. */
+/* The allowance at start-up. */
 enum { NSRUN_GC_ALLOWANCE_KIB = 512 };
+/* Holding the collector off for a stretch that must not collect: a child
+ * sharing our memory runs Lua (a finalizer run there would act in the child
+ * and be lost to us), or a library's load makes nothing but live objects.
+ * nsrun_lua_gc_hold moves the collector's debt 1 TiB into credit
+ * (LUA_GCSTEP adds its argument, in KiB, to the debt; a step comes only
+ * when the debt is positive), nsrun_lua_gc_release gives the same amount
+ * back: the collector then stands where it stood, plus what the stretch
+ * allocated, as if it had run without steps. LUA_GCSTOP and LUA_GCRESTART
+ * could not do that: the restart zeroes the debt, so the next allocation
+ * started a cycle over everything live (a sandbox.run's supervisor marked
+ * its whole heap after each clone). A collector the caller had stopped is
+ * left alone: hold returns 0 and release does nothing. */
+enum { NSRUN_GC_HOLD_KIB = 1 << 30 };
+static inline int nsrun_lua_gc_hold(lua_State *L)
+{
+    if (!lua_gc(L, LUA_GCISRUNNING))
+        return 0;
+    lua_gc(L, LUA_GCSTEP, -NSRUN_GC_HOLD_KIB);
+    return 1;
+}
+static inline void nsrun_lua_gc_release(lua_State *L, int held)
+{
+    if (held)
+        lua_gc(L, LUA_GCSTEP, NSRUN_GC_HOLD_KIB);
+}
 static inline int nsrun_lua_gc_isrunning(lua_State *L) { return lua_gc(L, LUA_GCISRUNNING); }
 static inline void nsrun_lua_newtable(lua_State *L) { lua_newtable(L); }
 static inline int nsrun_lua_registryindex(void) { return LUA_REGISTRYINDEX; }

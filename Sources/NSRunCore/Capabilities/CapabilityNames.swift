@@ -42,11 +42,8 @@ public enum Capabilities {
     /// `"CAP_NET_BIND_SERVICE"` or any mix of case; nil for a name nsrun
     /// does not know (including `"cap_41"`-style numbers and `""`).
     public static func number(named name: String) -> Int? {
-        // ASCII only: Unicode case mapping would make "\u{212A}ill" (a Kelvin sign) "kill".
-        guard name.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
-        var lower = name.lowercased()
-        if lower.hasPrefix("cap_") { lower.removeFirst(4) }
-        return index[lower]
+        // ASCII case only (ASCIINames): "\u{212A}ill" (a Kelvin sign) is not "kill".
+        all.firstIndex { ASCIINames.matches(name, $0, optionalPrefix: "cap_") }
     }
 
     /// The name of capability `n`: the table's, or `"cap_N"` for one the
@@ -75,10 +72,4 @@ public enum Capabilities {
     public static func numbers(in mask: UInt64) -> [Int] {
         (0..<64).filter { mask & (1 << UInt64($0)) != 0 }
     }
-
-    private static let index: [String: Int] = {
-        var d: [String: Int] = [:]
-        for (n, name) in all.enumerated() { d[name] = n }
-        return d
-    }()
 }

@@ -28,9 +28,7 @@ public enum ResourceLimits {
     /// The RLIMIT_* number for `"nofile"`, `"NOFILE"` or `"RLIMIT_NOFILE"`
     /// (any case); nil for an unknown name.
     public static func resource(named name: String) -> Int32? {
-        var lower = name.lowercased()
-        if lower.hasPrefix("rlimit_") { lower.removeFirst(7) }
-        return all.first { $0.name == lower }?.resource
+        all.first { ASCIINames.matches(name, $0.name, optionalPrefix: "rlimit_") }?.resource
     }
 
     /// The prlimit(1) name of RLIMIT_* number `resource`.

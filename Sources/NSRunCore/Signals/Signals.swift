@@ -24,9 +24,11 @@ public enum Signals {
     public static func number(named raw: String) -> Int32? {
         // ASCII only: Unicode case mapping would make "ſigterm" a SIGTERM.
         guard raw.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+        // The common names without Unicode case mapping (ASCIINames); only a
+        // realtime name or an unknown one gets this far.
+        if let hit = all.first(where: { ASCIINames.matches(raw, $0.name, optionalPrefix: "SIG") }) { return hit.number }
         var name = raw.uppercased()
         if name.hasPrefix("SIG") { name.removeFirst(3) }
-        if let hit = all.first(where: { $0.name == name }) { return hit.number }
         // glibc reserves the first realtime signals for itself, so SIGRTMIN is
         // a function call there; the kernel's range is 32...64.
         let rtmin = Int32(__libc_current_sigrtmin()), rtmax = Int32(__libc_current_sigrtmax())

@@ -270,7 +270,7 @@ enum ProcessModule {
     /// clone(CLONE_VM|CLONE_VFORK|..., fn, ...): fn(...) runs in the child
     /// on a Lua thread of its own, so the caller's Lua stack and call frames
     /// are never touched, while the caller is suspended. The collector is
-    /// stopped meanwhile: a finalizer run in the child (a pidfd's __gc, a
+    /// held off meanwhile (nsrun_lua_gc_hold): a finalizer run in the child (a pidfd's __gc, a
     /// cgroup's removal) would act in the child and be lost to the caller.
     static func vforkChild(_ L: LuaState, _ req: CloneRequest, maps: UserNamespaceMaps?, after: Bool) throws(LuaRaise) -> Int32 {
         let nargs = lua_gettop(L) - 2
@@ -279,9 +279,8 @@ enum ProcessModule {
         // its arguments then move to the thread's stack.
         lua_rotate(L, 2, 1)
         lua_xmove(L, thread, nargs + 1)
-        let collecting = nsrun_lua_gc_isrunning(L) != 0
-        nsrun_lua_gc_stop(L)
-        defer { if collecting { nsrun_lua_gc_restart(L) } }
+        let held = nsrun_lua_gc_hold(L)
+        defer { nsrun_lua_gc_release(L, held) }
         let call = UnsafeMutablePointer<VforkCall>.allocate(capacity: 1)
         call.initialize(to: VforkCall(thread: thread, nargs: nargs))
         defer { call.deallocate() }
