@@ -178,7 +178,6 @@ static inline void nsrun_lua_gc_release(lua_State *L, int held)
     if (held)
         lua_gc(L, LUA_GCSTEP, NSRUN_GC_HOLD_KIB);
 }
-static inline int nsrun_lua_gc_isrunning(lua_State *L) { return lua_gc(L, LUA_GCISRUNNING); }
 static inline void nsrun_lua_newtable(lua_State *L) { lua_newtable(L); }
 static inline int nsrun_lua_registryindex(void) { return LUA_REGISTRYINDEX; }
 static inline int nsrun_lua_upvalueindex(int i) { return lua_upvalueindex(i); }

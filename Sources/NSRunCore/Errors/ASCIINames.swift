@@ -11,9 +11,9 @@
 /// few dozen entries are faster to walk comparing bytes.
 public enum ASCIINames {
     /// Whether `name` is `entry`, or `prefix` followed by `entry`, ignoring
-    /// the case of ASCII letters. A byte outside ASCII never matches one of
-    /// a table entry (which are ASCII): Unicode case mapping would make "ſ"
-    /// (long s) an "s" and "\u{212A}" (Kelvin) a "k".
+    /// the case of ASCII letters. A byte outside ASCII never equals one of
+    /// a table entry (entries are ASCII): Unicode case mapping would make
+    /// "ſ" (long s) an "s" and "\u{212A}" (Kelvin) a "k".
     public static func matches(_ name: String, _ entry: String, optionalPrefix prefix: String) -> Bool {
         let n = name.utf8, e = entry.utf8, p = prefix.utf8
         var i = n.startIndex

@@ -270,8 +270,9 @@ enum ProcessModule {
     /// clone(CLONE_VM|CLONE_VFORK|..., fn, ...): fn(...) runs in the child
     /// on a Lua thread of its own, so the caller's Lua stack and call frames
     /// are never touched, while the caller is suspended. The collector is
-    /// held off meanwhile (nsrun_lua_gc_hold): a finalizer run in the child (a pidfd's __gc, a
-    /// cgroup's removal) would act in the child and be lost to the caller.
+    /// held off meanwhile (nsrun_lua_gc_hold): a finalizer run in the child
+    /// (a pidfd's __gc, a cgroup's removal) would act in the child and be
+    /// lost to the caller.
     static func vforkChild(_ L: LuaState, _ req: CloneRequest, maps: UserNamespaceMaps?, after: Bool) throws(LuaRaise) -> Int32 {
         let nargs = lua_gettop(L) - 2
         guard let thread = lua_newthread(L) else { throw .message("clone: cannot create a Lua thread") }
