@@ -347,18 +347,26 @@ function M.validate(spec, fname)
   end
 
   -- stdio and fds
+  -- An fd given as an integral float (3.0) is that integer from here on:
+  -- the copies below, not the caller's tables, are what the plan uses.
   if s.stdio ~= nil then
     check_type(fname, "stdio", s.stdio, "table")
+    local stdio = {}
     for k, v in pairs(s.stdio) do
       if k ~= "stdin" and k ~= "stdout" and k ~= "stderr" then refuse(fname, "stdio", "unknown key '" .. tostring(k) .. "' (expected stdin, stdout, stderr)") end
       if not (v == "inherit" or v == "null" or (is_integer(v) and v >= 0)) then refuse(fname, "stdio." .. k, "\"inherit\", \"null\" or an fd expected") end
+      stdio[k] = type(v) == "number" and math.tointeger(v) or v
     end
+    s.stdio = stdio
   end
   if s.pass_fds ~= nil then
     check_type(fname, "pass_fds", s.pass_fds, "table")
+    local pass = {}
     for i, fd in ipairs(s.pass_fds) do
       if not (is_integer(fd) and fd >= 3) then refuse(fname, ("pass_fds[%d]"):format(i), "an fd number >= 3 expected (stdio is set with stdio)") end
+      pass[i] = math.tointeger(fd)
     end
+    s.pass_fds = pass
   end
 
   -- supervision

@@ -377,6 +377,18 @@ T.test("stdio: null and an fd", function()
   T.eq(read_all(r_), "to-the-pipe\n")
 end)
 
+T.test("stdio and pass_fds: an fd given as an integral float is that fd", function()
+  -- 5.0 passes validation as an fd; it was then skipped by the fd set-up,
+  -- which looked for integers, and the program wrote to nsrun's stdout.
+  local r_, w_ = assert(ns.pipe())
+  local pr, pw = assert(ns.pipe())
+  local r = sandbox.run(sh("echo to-the-pipe; echo passed >&" .. pw, { stdio = { stdout = w_ + 0.0 }, pass_fds = { pw + 0.0 } }))
+  ns.close(w_); ns.close(pw)
+  T.eq(r.code, 0)
+  T.eq(read_all(r_), "to-the-pipe\n")
+  T.eq(read_all(pr), "passed\n")
+end)
+
 T.test("under init, the program sees EOF on a stdin pipe: init holds no inherited fd", function()
   local r, w = assert(ns.pipe())
   local box = sandbox.start(sh("cat > /dev/null", { stdio = { stdin = r }, timeout = 5 }))
