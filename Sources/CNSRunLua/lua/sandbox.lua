@@ -89,7 +89,10 @@ local function refuse(fname, key, why)
   error(("bad argument #1 to '%s' (%s: %s)"):format(fname, key, why), caller_level())
 end
 
-local function is_integer(v) return math.type(v) == "integer" or (math.type(v) == "float" and v == math.floor(v) and v == v and v ~= math.huge and v ~= -math.huge) end
+-- An integer, or a float with an integral value (3.0). Written without
+-- `math`, which is opened on its first read: a sandbox.run that never reads
+-- it saves opening it (12 µs). v % 1 is NaN for ±inf and NaN, which fail.
+local function is_integer(v) return type(v) == "number" and v % 1 == 0 end
 
 local function check_type(fname, key, v, want)
   if type(v) ~= want then refuse(fname, key, want .. " expected, got " .. type(v)) end
@@ -99,7 +102,7 @@ local function check_string_list(fname, key, v, min)
   check_type(fname, key, v, "table")
   if #v < (min or 0) then refuse(fname, key, ("needs at least %d element%s"):format(min, min == 1 and "" or "s")) end
   for k in pairs(v) do
-    if not (math.type(k) == "integer" and k >= 1 and k <= #v) then refuse(fname, key, "must be a list, found key " .. tostring(k)) end
+    if not (is_integer(k) and k >= 1 and k <= #v) then refuse(fname, key, "must be a list, found key " .. tostring(k)) end
   end
   for i, s in ipairs(v) do
     if type(s) ~= "string" then refuse(fname, ("%s[%d]"):format(key, i), "string expected, got " .. type(s)) end
@@ -163,7 +166,7 @@ local function check_mounts(fname, mounts)
     end
   end
   for k in pairs(mounts) do
-    if not (math.type(k) == "integer" and k >= 1 and k <= #mounts) then refuse(fname, "mounts", "must be a list, found key " .. tostring(k)) end
+    if not (is_integer(k) and k >= 1 and k <= #mounts) then refuse(fname, "mounts", "must be a list, found key " .. tostring(k)) end
   end
 end
 
@@ -227,7 +230,7 @@ function M.validate(spec, fname)
           local value = os.getenv(name)
           if value then env[name] = value end
         end
-      elseif math.type(k) == "integer" then
+      elseif is_integer(k) then
         if type(v) ~= "string" or not v:find("^[^=]+=") then refuse(fname, ("env[%d]"):format(k), "\"NAME=value\" expected") end
         local name, value = v:match("^([^=]+)=(.*)$")
         env[name] = value
@@ -347,15 +350,16 @@ function M.validate(spec, fname)
   end
 
   -- stdio and fds
-  -- An fd given as an integral float (3.0) is that integer from here on:
-  -- the copies below, not the caller's tables, are what the plan uses.
+  -- An fd given as an integral float (3.0) is that integer from here on
+  -- (`v | 0` converts it): the copies below, not the caller's tables, are
+  -- what the plan uses.
   if s.stdio ~= nil then
     check_type(fname, "stdio", s.stdio, "table")
     local stdio = {}
     for k, v in pairs(s.stdio) do
       if k ~= "stdin" and k ~= "stdout" and k ~= "stderr" then refuse(fname, "stdio", "unknown key '" .. tostring(k) .. "' (expected stdin, stdout, stderr)") end
       if not (v == "inherit" or v == "null" or (is_integer(v) and v >= 0)) then refuse(fname, "stdio." .. k, "\"inherit\", \"null\" or an fd expected") end
-      stdio[k] = type(v) == "number" and math.tointeger(v) or v
+      stdio[k] = type(v) == "number" and v | 0 or v
     end
     s.stdio = stdio
   end
@@ -364,7 +368,7 @@ function M.validate(spec, fname)
     local pass = {}
     for i, fd in ipairs(s.pass_fds) do
       if not (is_integer(fd) and fd >= 3) then refuse(fname, ("pass_fds[%d]"):format(i), "an fd number >= 3 expected (stdio is set with stdio)") end
-      pass[i] = math.tointeger(fd)
+      pass[i] = fd | 0
     end
     s.pass_fds = pass
   end
@@ -675,7 +679,7 @@ function setup_fds(s, sandbox)
     -- /dev/null was opened by the parent before the clone: a new root need
     -- not have a /dev.
     if v == "null" then v = sandbox.devnull end
-    if math.type(v) == "integer" then moves[#moves + 1] = { from = v, to = target } end
+    if type(v) == "number" then moves[#moves + 1] = { from = v, to = target } end
   end
   for _, m in ipairs(moves) do
     local parked, msg, errno = ns.dup(m.from, 3)
