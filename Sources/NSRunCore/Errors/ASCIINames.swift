@@ -1,6 +1,7 @@
 /// Matching a name a recipe wrote against a table entry: "SIGTERM", "term"
 /// and "Term" for the signal table's "TERM"; "CAP_SYS_ADMIN" for
-/// "sys_admin"; "RLIMIT_NOFILE" for "nofile". Pure logic.
+/// "sys_admin"; "RLIMIT_NOFILE" for "nofile"; the mount word "NoSuid" for
+/// "MS_NOSUID". Pure logic.
 ///
 /// Why not `lowercased()` and a dictionary: Swift's case mapping is
 /// Unicode's, and its first use in a process pulls in the stdlib's Unicode
@@ -30,6 +31,14 @@ public enum ASCIINames {
             i = n.index(after: i)
         }
         return true
+    }
+
+    /// Whether `name` is `entry` without its first `count` bytes, ignoring
+    /// the case of ASCII letters: "nosuid" for the table's "MS_NOSUID".
+    public static func matches(_ name: String, _ entry: String, droppingFirst count: Int) -> Bool {
+        let n = name.utf8, e = entry.utf8.dropFirst(count)
+        guard n.count == e.count else { return false }
+        return zip(n, e).allSatisfy { folded($0) == folded($1) }
     }
 
     /// `b` lower-cased if it is an ASCII capital, else `b`.
