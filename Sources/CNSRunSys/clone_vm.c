@@ -8,6 +8,7 @@
 #define _GNU_SOURCE 1
 #include "nsrun_sys.h"
 #include "clone_vm_internal.h"
+#include "raw_syscall.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -253,35 +254,52 @@ pid_t nsrun_sys_clone_vm_call(unsigned long flags, int exit_signal,
     return pid;
 }
 
+/* Until the go, the parent runs too, in the same memory: the child makes
+ * raw system calls only (no errno written) and writes nothing but `a`'s
+ * fields the parent does not read meanwhile. */
 static int vm_sync_child(void *p)
 {
     struct vm_sync_args *a = p;
     char c = 0;
-    ssize_t n;
+    long n;
+    int failed_cap = 0, failed = 0;
 
-    a->self = (pid_t)syscall(SYS_getpid);
-    vm_sync_self = a;
+    a->self = (pid_t)raw6(SYS_getpid, 0, 0, 0, 0, 0, 0);
+    if (a->has_bounding)
+        failed = nsrun_sys_bounding_keep(a->bounding_keep, &failed_cap);
     /* This fd table is the child's own copy: closing here leaves the
      * parent's ends open. done's write end stays, close-on-exec: the
      * parent reads EOF when this process has exec'd or exited. */
-    close(a->go_w);
-    close(a->done_r);
+    raw6(SYS_close, a->go_w, 0, 0, 0, 0, 0);
+    raw6(SYS_close, a->done_r, 0, 0, 0, 0, 0);
     do
-        n = read(a->go_r, &c, 1);
-    while (n < 0 && errno == EINTR);
+        n = raw6(SYS_read, a->go_r, (long)&c, 1, 0, 0, 0);
+    while (n == -EINTR);
     /* EOF: the parent gave up (it kills us too) or died. */
     if (n != 1 || c != 'g')
         _exit(1);
+    /* Released: the parent waits for our exec or exit from here on. Only
+     * now is the global ours to set (the parent may read it in its step:
+     * it tells an init it is one). */
+    vm_sync_self = a;
+    if (a->spread)
+        sched_setaffinity(0, sizeof a->all, &a->all);
     close(a->go_r);
+    if (failed)
+        nsrun_sys_bounding_failed(failed_cap, failed);
     _exit(a->fn(a->arg));
 }
 
 pid_t nsrun_sys_clone_vm_call_sync(unsigned long flags, int exit_signal,
                                    int (*fn)(void *), void *arg, int *pidfd,
                                    int (*step)(pid_t, int, void *), void *step_arg,
-                                   int *step_failed)
+                                   int *step_failed, const uint64_t *bounding_keep)
 {
-    struct vm_sync_args args = { .fn = fn, .arg = arg };
+    struct vm_sync_args args = {
+        .fn = fn, .arg = arg,
+        .has_bounding = bounding_keep != NULL,
+        .bounding_keep = bounding_keep ? *bounding_keep : 0,
+    };
     struct vm_sync_args *prev_self = vm_sync_self;
     int go[2], done[2];
     char *map;
@@ -306,6 +324,14 @@ pid_t nsrun_sys_clone_vm_call_sync(unsigned long flags, int exit_signal,
     args.go_w = go[1];
     args.done_r = done[0];
     args.done_w = done[1];
+    if (args.has_bounding && sched_getaffinity(0, sizeof args.all, &args.all) == 0 &&
+        CPU_COUNT(&args.all) > 1) {
+        int cpu = sched_getcpu();
+        args.others = args.all;
+        if (cpu >= 0)
+            CPU_CLR(cpu, &args.others);
+        args.spread = CPU_COUNT(&args.others) > 0;
+    }
     map = vm_stack_acquire(&len, &slot);
     if (map == NULL) {
         saved = errno;
@@ -319,6 +345,12 @@ pid_t nsrun_sys_clone_vm_call_sync(unsigned long flags, int exit_signal,
     saved = errno;
     close(go[0]);
     close(done[1]);
+    if (pid > 0 && args.has_bounding && args.spread) {
+        /* A new task starts on its parent's CPU here, and would wait for
+         * the step to end before it ran its prelude: moved to another. */
+        if (sched_setaffinity(pid, sizeof args.others, &args.others) < 0)
+            args.spread = 0;
+    }
     if (pid > 0) {
         /* The child is blocked in read() on go: it touches no memory of
          * ours, so the step may allocate (malloc takes no lock in a process

@@ -5,7 +5,9 @@
 #define NSRUN_CLONE_VM_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
+#include <sched.h>
 
 /* A child of nsrun_sys_clone_vm_call_sync. Lives on the parent's stack for
  * as long as the parent waits: the child may read it only until it
@@ -18,6 +20,12 @@ struct vm_sync_args {
     int done_w;
     /* The child's pid, set by the child as it starts. */
     pid_t self;
+    /* clone's bounding_set: the child empties its bounding set but for
+     * these before it waits for the go (nsrun_sys_bounding_keep). */
+    int has_bounding;
+    uint64_t bounding_keep;
+    int spread;
+    cpu_set_t all, others;
 };
 
 enum {

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE 1
 #include "nsrun_init.h"
 #include "clone_vm_internal.h"
+#include "raw_syscall.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -32,44 +33,6 @@
 /* The init's own stack: its frames are a few hundred bytes, a read buffer
  * of forwarded signals 1 KiB. A guard page below it. */
 #define NSRUN_INIT_STACK_SIZE (32 * 1024)
-
-/* A system call that touches no memory but its arguments': returns the
- * result or -errno, as the kernel does. */
-static inline long raw6(long n, long a, long b, long c, long d, long e, long f)
-{
-#if defined(__x86_64__)
-    long ret;
-    register long r10 __asm__("r10") = d;
-    register long r8 __asm__("r8") = e;
-    register long r9 __asm__("r9") = f;
-    __asm__ volatile("syscall"
-                     : "=a"(ret)
-                     : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
-                     : "rcx", "r11", "memory");
-    return ret;
-#elif defined(__aarch64__)
-    register long x8 __asm__("x8") = n;
-    register long x0 __asm__("x0") = a;
-    register long x1 __asm__("x1") = b;
-    register long x2 __asm__("x2") = c;
-    register long x3 __asm__("x3") = d;
-    register long x4 __asm__("x4") = e;
-    register long x5 __asm__("x5") = f;
-    __asm__ volatile("svc 0"
-                     : "+r"(x0)
-                     : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
-                     : "memory");
-    return x0;
-#else
-#error "nsrun's init: raw system calls are written for x86_64 and aarch64"
-#endif
-}
-
-#define raw1(n, a) raw6(n, (long)(a), 0, 0, 0, 0, 0)
-#define raw2(n, a, b) raw6(n, (long)(a), (long)(b), 0, 0, 0, 0)
-#define raw3(n, a, b, c) raw6(n, (long)(a), (long)(b), (long)(c), 0, 0, 0)
-#define raw4(n, a, b, c, d) raw6(n, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)
-#define raw5(n, a, b, c, d, e) raw6(n, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), 0)
 
 /* The kernel's sigset: 64 bits. */
 #define KERNEL_SIGSET_SIZE 8

@@ -88,12 +88,38 @@ pid_t nsrun_sys_clone_vm_call(unsigned long flags, int exit_signal,
  * a stack of its own (nsrun_sys_become_init, nsrun_init.h). A nonzero step
  * result: the child is sent SIGKILL before it runs `fn`, *step_failed is
  * set, and the pid is still returned (the caller reaps it). The stack and
- * flags rules are nsrun_sys_clone_vm_call's. */
+ * flags rules are nsrun_sys_clone_vm_call's. With `bounding_keep`, the
+ * child first runs nsrun_sys_bounding_keep(*bounding_keep) while the step
+ * runs, then waits for the release; if a drop failed it does not run `fn`
+ * once released, and ends through nsrun_sys_bounding_failed (status 1).
+ * So that the two do overlap, the child is first moved off the caller's
+ * CPU when the caller may run on others (a new task starts on its parent's
+ * CPU here, behind it); once released it takes the caller's CPU affinity
+ * back, so that what it execs inherits the caller's. */
 pid_t nsrun_sys_clone_vm_call_sync(unsigned long flags, int exit_signal,
                                    int (*_Nonnull fn)(void *_Nullable), void *_Nullable arg,
                                    int *pidfd,
                                    int (*_Nonnull step)(pid_t, int, void *_Nullable), void *_Nullable step_arg,
-                                   int *step_failed);
+                                   int *step_failed, const uint64_t *_Nullable bounding_keep);
+
+/* A child's bounding-set prelude (clone's `bounding_set`): empties the
+ * calling thread's capability bounding set but for the capabilities in
+ * `keep` (bit n: capability n), dropping from 0 up until the kernel answers
+ * EINVAL (past its last capability). Only the bounding set changes: the
+ * caller keeps its effective and permitted capabilities, and loses only
+ * what a later exec could have given it. Needs CAP_SETPCAP in the caller's
+ * user namespace, unless every capability to drop is already gone. Raw system calls only (raw_syscall.h): safe in a child
+ * running beside the process whose memory it shares. Returns 0, or the
+ * errno of the first drop that failed, its capability in *failed_cap; the
+ * drops before it stay made. */
+int nsrun_sys_bounding_keep(uint64_t keep, int *failed_cap);
+
+/* A child whose bounding-set prelude failed, before it runs any of its
+ * function: "nsrun: child PID: bounding_set: PR_CAPBSET_DROP of capability
+ * N: <strerror>" on stderr, then _exit(1). Call it only when no process
+ * that shares the caller's memory runs (the parent is suspended or is
+ * waiting for the child). */
+_Noreturn void nsrun_sys_bounding_failed(int cap, int err);
 
 /* Raw getpid(2)/gettid(2): right after a raw clone glibc's caches may be
  * stale (glibc < 2.25 cached the pid), so the child asks the kernel. */

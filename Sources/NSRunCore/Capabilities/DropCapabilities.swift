@@ -9,8 +9,9 @@ import Glibc
 /// makes `drop.ambient` inheritable and ambient (see `CapabilityDrop`).
 ///
 /// It reads only what the plan needs: with CAP_SETPCAP effective (and no
-/// ambient asked) not the bounding set, and never the ambient set
-/// (`currentCapabilities(readingAmbient:fullBoundingIfSetpcap:last:)`).
+/// ambient asked) not the bounding set while it still holds the lowest
+/// capability to drop, and never the ambient set
+/// (`currentCapabilities(readingAmbient:fullBoundingIfSetpcap:probe:last:)`).
 ///
 /// Order (`CapabilityDrop.plan`): bounding drops while CAP_SETPCAP is still
 /// effective (raised from permitted first if need be), then
@@ -33,7 +34,11 @@ public func dropCapabilities(_ drop: CapabilityDrop) throws(SysError) {
     let last = try lastCapability()
     // Ambient capabilities asked for must be checked against the real
     // bounding set (the plan refuses them before anything changes).
-    let current = try currentCapabilities(readingAmbient: false, fullBoundingIfSetpcap: drop.ambient == 0, last: last)
+    // The lowest capability to drop: whether the bounding set still holds
+    // it tells a full set from one emptied already.
+    let probe = (~drop.keep).trailingZeroBitCount
+    let current = try currentCapabilities(readingAmbient: false, fullBoundingIfSetpcap: drop.ambient == 0,
+                                          probe: probe, last: last)
     let plan = try drop.plan(current: current, last: last)
     if let r = plan.raiseSetpcap, nsrun_sys_capset(r.effective, r.permitted, r.inheritable) < 0 {
         throw SysError.last("drop_capabilities", "capset (raise setpcap)")

@@ -83,7 +83,12 @@ public func cloneCallback(_ request: CloneRequest, then step: ParentStep, _ body
 ///   nothing: it may allocate and call anything (even Lua).
 /// - A step that fails: the child is killed before running `fn` and reaped,
 ///   its pidfd closed, and the step's error is thrown.
-public func cloneVMCall(_ request: CloneRequest, then step: ParentStep,
+/// - `boundingKeep` (clone's `bounding_set`): the child empties its
+///   capability bounding set but for these capabilities (bit n: capability
+///   n) as it starts, while the step runs, before it waits for the release
+///   (`nsrun_sys_bounding_keep`). A drop the kernel refuses makes the child
+///   end with status 1, a message on stderr, without running `fn`.
+public func cloneVMCall(_ request: CloneRequest, then step: ParentStep, boundingKeep: UInt64? = nil,
                         _ fn: @convention(c) (UnsafeMutableRawPointer?) -> Int32,
                         _ context: UnsafeMutableRawPointer?) throws(CloneError) -> ClonedChild {
     if let why = request.refusal(for: .callback) { throw .usage(UsageError(why)) }
@@ -99,7 +104,7 @@ public func cloneVMCall(_ request: CloneRequest, then step: ParentStep,
     let box = Box(step)
     var pidfd: Int32 = -1, stepFailed: Int32 = 0
     nsrun_sys_flush_stdio()
-    let pid = withExtendedLifetime(box) {
+    func call(_ keep: UnsafePointer<UInt64>?) -> pid_t {
         nsrun_sys_clone_vm_call_sync(UInt(request.flags.rawValue), request.effectiveExitSignal, fn, context, &pidfd, { pid, pidfd, raw in
             let box = Unmanaged<Box>.fromOpaque(raw!).takeUnretainedValue()
             do throws(SysError) { try box.step.run(ClonedChild(pid: pid, pidfd: pidfd)) } catch {
@@ -107,7 +112,11 @@ public func cloneVMCall(_ request: CloneRequest, then step: ParentStep,
                 return 1
             }
             return 0
-        }, Unmanaged.passUnretained(box).toOpaque(), &stepFailed)
+        }, Unmanaged.passUnretained(box).toOpaque(), &stepFailed, keep)
+    }
+    let pid = withExtendedLifetime(box) {
+        guard let boundingKeep else { return call(nil) }
+        return withUnsafePointer(to: boundingKeep) { call($0) }
     }
     if pid < 0 { throw .system(SysError.last("clone", request.flags.subtracting(.vfork).union(.pidfd).description).hinted(.namespaces(request.flags))) }
     if stepFailed != 0 {

@@ -35,13 +35,15 @@ enum ProcessModule {
         let req = args.request, maps = args.maps, after = args.afterClone
         if maps != nil { throw .argument(i, "uid_map, gid_map and setgroups are clone's (the child waits for them), not raw_clone's") }
         if after { throw .argument(i, "after_clone is clone's (the child waits for it), not raw_clone's") }
+        if args.boundingKeep != nil { throw .argument(i, "bounding_set is clone's (a function child's prelude), not raw_clone's") }
         return req
     }
 
     /// clone's first argument: `request`'s, plus `uid_map`, `gid_map` and
     /// `setgroups = "deny"|"allow"`, written by the parent before the child
-    /// runs (CLONE_NEWUSER required), and `after_clone`, a function the
-    /// parent calls meanwhile (true when there is one).
+    /// runs (CLONE_NEWUSER required), `after_clone`, a function the
+    /// parent calls meanwhile (true when there is one), and `bounding_set`,
+    /// the capability names the child keeps in its bounding set (a mask).
     static func cloneArguments(_ L: LuaState, _ i: Int32) throws(LuaRaise) -> CloneArguments {
         switch lua_type(L, i) {
         case LUA_TNUMBER:
@@ -54,6 +56,7 @@ enum ProcessModule {
             var uidMap: IdMap? = nil, gidMap: IdMap? = nil
             var setgroups: Bool? = nil
             var after = false
+            var bounding: UInt64? = nil
             lua_pushnil(L)
             while lua_next(L, i) != 0 {
                 defer { nsrun_lua_pop(L, 1) }
@@ -80,8 +83,12 @@ enum ProcessModule {
                         throw .argument(i, "'after_clone': function expected, got \(LuaArgs.typeName(L, -1))")
                     }
                     after = true
+                case "bounding_set":
+                    let names = try CapabilitiesModule.nameList(L, -1, arg: i, what: key)
+                    do throws(UsageError) { bounding = try Capabilities.mask(named: names) }
+                    catch { throw .argument(i, "'bounding_set': \(error.reason)") }
                 default:
-                    throw .argument(i, "unknown clone argument '\(key)' (expected flags, cgroup, exit_signal, uid_map, gid_map, setgroups, after_clone)")
+                    throw .argument(i, "unknown clone argument '\(key)' (expected flags, cgroup, exit_signal, uid_map, gid_map, setgroups, after_clone, bounding_set)")
                 }
             }
             var maps: UserNamespaceMaps? = nil
@@ -91,7 +98,7 @@ enum ProcessModule {
                 }
                 maps = UserNamespaceMaps(uid: uidMap, gid: gidMap, denySetgroups: setgroups ?? false)
             }
-            return CloneArguments(request: req, maps: maps, afterClone: after)
+            return CloneArguments(request: req, maps: maps, afterClone: after, boundingKeep: bounding)
         default:
             throw LuaArgs.expected(L, i, "flags (integer or table)")
         }
@@ -104,6 +111,7 @@ enum ProcessModule {
         var request: CloneRequest
         var maps: UserNamespaceMaps? = nil
         var afterClone = false
+        var boundingKeep: UInt64? = nil
     }
 
     /// A map in a clone table: IdentityModule.idMap's forms, its errors
@@ -162,14 +170,18 @@ enum ProcessModule {
     /// caller waits for its exec or exit (vfork semantics).
     static let clone: nsrun_binding = { L in binding(L) { L throws(LuaRaise) in
         let args = try cloneArguments(L, 1)
-        let req = args.request, maps = args.maps, after = args.afterClone
+        let req = args.request, maps = args.maps, after = args.afterClone, bounding = args.boundingKeep
         if let why = req.refusal(for: .callback) { throw .argument(1, why) }
+        if bounding != nil && lua_type(L, 2) != LUA_TFUNCTION {
+            throw .argument(1, "bounding_set needs a function child (the argv form runs no code before its exec)")
+        }
+        if let bounding, let refused = boundingSetRefusal(req.flags, keep: bounding) { return pushFailure(L, refused) }
         // The pidfd handle's metatable is made now, if this is the first
         // clone: after a fork-semantics clone every page the parent writes
         // is a copy, made while the child waits for the CPU.
         PidfdHandle.ensureMetatable(L)
         if req.flags.contains(.vm) && lua_type(L, 2) == LUA_TFUNCTION {
-            return try vforkChild(L, req, maps: maps, after: after)
+            return try vforkChild(L, req, maps: maps, after: after, bounding: bounding)
         }
         if (maps != nil || after) && lua_type(L, 2) != LUA_TFUNCTION {
             throw .argument(1, "uid_map, gid_map, setgroups and after_clone need a function child (the argv form runs no code that could wait for them)")
@@ -191,12 +203,12 @@ enum ProcessModule {
         let nargs = lua_gettop(L) - 2
         if maps == nil && !after {
             do throws(CloneError) {
-                return pushChild(L, try cloneCallback(req) { runChild(L, nargs: nargs) })
+                return pushChild(L, try cloneCallback(req) { keepBounding(bounding); return runChild(L, nargs: nargs) })
             } catch { return try refused(error, arg: 1, L) }
         }
         let hook = AfterClone(L, present: after)
         do throws(CloneError) {
-            let child = try cloneCallback(req, then: ParentStep(maps: maps, after: hook.step)) { runChild(L, nargs: nargs) }
+            let child = try cloneCallback(req, then: ParentStep(maps: maps, after: hook.step)) { keepBounding(bounding); return runChild(L, nargs: nargs) }
             return hook.pushChild(L, child)
         } catch { return try hook.failed(L, error) }
     } }
@@ -273,7 +285,7 @@ enum ProcessModule {
     /// held off meanwhile (nsrun_lua_gc_hold): a finalizer run in the child
     /// (a pidfd's __gc, a cgroup's removal) would act in the child and be
     /// lost to the caller.
-    static func vforkChild(_ L: LuaState, _ req: CloneRequest, maps: UserNamespaceMaps?, after: Bool) throws(LuaRaise) -> Int32 {
+    static func vforkChild(_ L: LuaState, _ req: CloneRequest, maps: UserNamespaceMaps?, after: Bool, bounding: UInt64?) throws(LuaRaise) -> Int32 {
         let nargs = lua_gettop(L) - 2
         guard let thread = lua_newthread(L) else { throw .message("clone: cannot create a Lua thread") }
         // [flags, fn, args..., thread] → [flags, thread, fn, args...]; fn and
@@ -285,14 +297,17 @@ enum ProcessModule {
         let call = UnsafeMutablePointer<VforkCall>.allocate(capacity: 1)
         call.initialize(to: VforkCall(thread: thread, nargs: nargs))
         defer { call.deallocate() }
-        if maps == nil && !after {
+        // A bounding set takes the sync path even with no step: its child
+        // drops as it starts, whoever waits, and reports nothing back.
+        if maps == nil && !after && bounding == nil {
             do throws(CloneError) {
                 return pushChild(L, try cloneVMCall(req, vforkEntry, UnsafeMutableRawPointer(call)))
             } catch { return try refused(error, arg: 1, L) }
         }
         let hook = AfterClone(L, present: after)
         do throws(CloneError) {
-            let child = try cloneVMCall(req, then: ParentStep(maps: maps, after: hook.step), vforkEntry, UnsafeMutableRawPointer(call))
+            let child = try cloneVMCall(req, then: ParentStep(maps: maps, after: hook.step), boundingKeep: bounding,
+                                        vforkEntry, UnsafeMutableRawPointer(call))
             return hook.pushChild(L, child)
         } catch { return try hook.failed(L, error) }
     }
@@ -308,6 +323,11 @@ enum ProcessModule {
     struct VforkCall {
         let thread: LuaState
         let nargs: Int32
+    }
+
+    /// A fork-semantics child's bounding-set prelude, before fn runs.
+    static func keepBounding(_ keep: UInt64?) {
+        if let keep { keepBoundingSetOrExit(keep) }
     }
 
     /// In the child: fn(...) under a traceback handler; its result becomes the

@@ -137,8 +137,10 @@ T.test("keeping net_bind_service leaves exactly it, also after exec", function()
 end)
 
 T.test("a second drop keeping a capability already gone from the bounding set does not bring it back", function()
-  -- With CAP_SETPCAP effective the drop does not read the bounding set: it
-  -- drops every capability not kept, one already gone included.
+  -- With CAP_SETPCAP effective the drop reads the bounding set only when
+  -- the lowest capability to drop is gone from it (here, after the first
+  -- drop: chown), so that only those still there are dropped; a
+  -- capability gone already stays gone either way.
   local SETPCAP = 1 << 8
   T.eq(T.run_child(0, function()
     assert(ns.drop_capabilities({ "setpcap", "kill" }))
@@ -149,6 +151,21 @@ T.test("a second drop keeping a capability already gone from the bounding set do
     T.eq(lines.permitted, SETPCAP); T.eq(lines.effective, SETPCAP)
     return 0
   end), true)
+end)
+
+T.test("a drop after a bounding set reduced elsewhere (clone's bounding_set): the lowest still there, or gone", function()
+  -- Lowest to drop (chown) still there: the set is taken as full and every
+  -- capability not kept is dropped, kill (gone already) included.
+  -- Lowest gone: the set is read. Either way exactly what is kept stays.
+  for _, reduced in ipairs({ { "chown", "setpcap", "net_bind_service" }, { "setpcap", "kill", "net_bind_service" } }) do
+    local _, pidfd = assert(clone({ flags = 0, bounding_set = reduced }, function()
+      assert(ns.drop_capabilities({ "setpcap", "net_bind_service" }))
+      local lines = cap_lines()
+      if lines.bounding ~= (1 << 8 | NET_BIND_SERVICE) or lines.effective ~= lines.bounding then return 10 end
+      return 0
+    end))
+    T.eq(select(3, ns.wait(pidfd)), 0, table.concat(reduced, ","))
+  end
 end)
 
 T.test("names are case-insensitive and may carry CAP_", function()

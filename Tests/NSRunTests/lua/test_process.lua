@@ -357,6 +357,125 @@ T.test("clone maps misuse raises before anything is created", function()
   T.raises("expected flags, cgroup, exit_signal, uid_map, gid_map, setgroups", clone, { flags = 0, uid = 0 }, f)
 end)
 
+-- clone's bounding_set ----------------------------------------------------------
+
+-- The calling process's CapBnd and CapEff lines, as hex text.
+local function cap_lines(pid)
+  local status = T.read("/proc/" .. (pid or "self") .. "/status")
+  return status:match("CapBnd:%s*(%x+)"), status:match("CapEff:%s*(%x+)")
+end
+
+T.test("clone with bounding_set: the child's bounding set keeps only those named, its effective set whole", function()
+  local bnd, eff = cap_lines()
+  if not eff:find("[1-9a-f]") then T.skip("needs capabilities (root)") end
+  for _, flags in ipairs({ 0, CLONE_VM | CLONE_VFORK }) do
+    for _, with_after in ipairs({ false, true }) do
+      local r, w = assert(ns.pipe())
+      local t = { flags = flags, bounding_set = { "CAP_NET_BIND_SERVICE", "kill" } }
+      if with_after then t.after_clone = function() return true end end
+      local _, pidfd = assert(clone(t, function()
+        local b, e = cap_lines()
+        ns.write(w, b .. " " .. e)
+        return 0
+      end))
+      ns.close(w)
+      local what = ("flags %d, after_clone %s"):format(flags, tostring(with_after))
+      -- CAP_KILL is 5, CAP_NET_BIND_SERVICE 10.
+      T.eq(ns.read(r, 64), "0000000000000420 " .. eff, what)
+      ns.close(r)
+      T.eq(select(3, ns.wait(pidfd)), 0, what)
+    end
+  end
+  T.eq(cap_lines(), bnd, "the caller's bounding set is untouched")
+end)
+
+T.test("clone with bounding_set and vfork semantics: the child drops while after_clone runs", function()
+  local _, eff = cap_lines()
+  if not eff:find("[1-9a-f]") then T.skip("needs capabilities (root)") end
+  local function cpus(pid) return T.read("/proc/" .. (pid or "self") .. "/status"):match("Cpus_allowed_list:%s*(%S+)") end
+  local seen, cpus_then, cpus_released
+  local _, pidfd = assert(clone({ flags = CLONE_VM | CLONE_VFORK, bounding_set = {}, after_clone = function(pid)
+    -- The child has not been released yet: only its prelude can empty
+    -- the set it shows.
+    local deadline = ns.clock() + 5
+    repeat seen = cap_lines(pid) until seen == "0000000000000000" or ns.clock() > deadline
+    cpus_then = cpus(pid)
+    return true
+  end }, function() cpus_released = cpus(); return 0 end))
+  T.eq(seen, "0000000000000000", "the child's bounding set, seen from after_clone")
+  T.eq(select(3, ns.wait(pidfd)), 0)
+  -- Moved off our CPU while it dropped (when there is another), given our
+  -- affinity back once released.
+  T.eq(cpus_released, cpus(), "the child's CPUs once released")
+  if cpus() ~= "0" and cpus():find("[-,]") then assert(cpus_then ~= cpus(), "the child's CPUs during after_clone: " .. cpus_then) end
+end)
+
+T.test("clone with bounding_set without CAP_SETPCAP: EPERM before anything is created, unless nothing is left to drop", function()
+  local _, eff = cap_lines()
+  if not eff:find("[1-9a-f]") then T.skip("needs capabilities (root)") end
+  local _, outer = assert(clone(0, function()
+    -- Every capability this process has, but CAP_SETPCAP.
+    local keep = {}
+    for _, name in ipairs(assert(ns.capabilities()).effective) do
+      if name ~= "setpcap" then keep[#keep + 1] = name end
+    end
+    assert(ns.drop_capabilities(keep))
+    for _, flags in ipairs({ 0, CLONE_VM | CLONE_VFORK }) do
+      local pid, msg, errno = clone({ flags = flags, bounding_set = { "CAP_KILL" } }, function() return 0 end)
+      if pid ~= nil or errno ~= E.EPERM then return 10 end
+      if msg ~= "clone bounding_set (PR_CAPBSET_DROP needs CAP_SETPCAP effective): Operation not permitted" then
+        io.stderr:write(msg, "\n"); return 11
+      end
+      local reaped, _, left = ns.waitpid(-1, "nohang")
+      if reaped ~= nil or left ~= E.ECHILD then return 12 end
+      -- The same set kept (CAP_SETPCAP is gone from it already): nothing to drop.
+      local _, pidfd = clone({ flags = flags, bounding_set = keep }, function() return 7 end)
+      if not pidfd or select(3, ns.wait(pidfd)) ~= 7 then return 13 end
+    end
+    return 0
+  end))
+  T.eq(select(3, ns.wait(outer)), 0)
+end)
+
+T.test("clone with bounding_set: a drop the kernel refuses ends the child with status 1 before fn runs", function()
+  local _, eff = cap_lines()
+  if not eff:find("[1-9a-f]") then T.skip("needs capabilities (root)") end
+  local r, w = assert(ns.pipe())
+  local _, outer = assert(clone(0, function()
+    ns.dup2(w, 2)
+    -- PR_CAPBSET_DROP (24) refused with EACCES; the clone's check before
+    -- the clone passes (CAP_SETPCAP is effective).
+    assert(ns.seccomp { rules = { { "prctl", action = "errno:EACCES", args = { { 0, "==", 24 } } } } })
+    for _, t in ipairs({ { flags = 0 }, { flags = CLONE_VM | CLONE_VFORK, after_clone = function() return true end } }) do
+      t.bounding_set = {}
+      local ran = false
+      local _, pidfd = assert(clone(t, function() ran = true; ns.write(w, "ran\n"); return 0 end))
+      local _, how, code = ns.wait(pidfd)
+      if how ~= "exit" or code ~= 1 or ran then return 10 end
+    end
+    return 0
+  end))
+  ns.close(w)
+  local err = T.read_all(r)
+  T.eq(select(3, ns.wait(outer)), 0, err)
+  local n = 0
+  for line in err:gmatch("[^\n]+") do
+    n = n + 1
+    assert(line:match("^nsrun: child %d+: bounding_set: PR_CAPBSET_DROP of capability 0: Permission denied$"), line)
+  end
+  T.eq(n, 2, "one message per child: " .. err)
+end)
+
+T.test("clone bounding_set misuse raises before anything is created", function()
+  local f = function() return 0 end
+  T.raises("bad argument #1 to 'clone' ('bounding_set': unknown capability 'CAP_NOPE')", clone, { flags = 0, bounding_set = { "CAP_NOPE" } }, f)
+  T.raises("'bounding_set': table expected, got string", clone, { flags = 0, bounding_set = "CAP_KILL" }, f)
+  T.raises("'bounding_set' must be a list of capability names", clone, { flags = 0, bounding_set = { kill = true } }, f)
+  T.raises("bounding_set is clone's (a function child's prelude), not raw_clone's", raw_clone, { flags = 0, bounding_set = {} })
+  T.raises("bounding_set needs a function child", clone, { flags = CLONE_VM | CLONE_VFORK, bounding_set = {} }, { "/bin/true" })
+  T.raises("after_clone, bounding_set)", clone, { flags = 0, bounding = {} }, f)
+end)
+
 T.test("ns._exit misuse raises", function()
   T.raises("exit status out of range 0..255", ns._exit, 256)
   T.raises("number expected, got string", ns._exit, "1")
