@@ -466,6 +466,17 @@ function M.plan(s)
     -- An id change clears the parent-death signal: set it again.
     if s.die_with_parent then step(plan, "child", "identity", "set_pdeathsig", "KILL") end
   end
+  -- With an init, the program's process is cloned here, once what it
+  -- inherits (cgroup namespace, session, ids) is in place, and waits. It
+  -- empties its bounding set meanwhile, while the init runs the steps
+  -- below: they change what it shares (mounts, hostname, network) or what
+  -- pivot_root moves for it (its root). Not when a step would have to
+  -- reach it through inheritance: a time namespace applies to children
+  -- made after it, and an in_child hook may do anything.
+  if s.init and not s.time_offsets and not s.hooks.in_child then
+    action(plan, "child", "program", "clone(CLONE_VM, bounding_set = {" .. table.concat(s.capabilities or {}, ", ") .. "}): the program's process, waiting", nil)
+    plan.park_at = #plan
+  end
   if s.ns.net then
     step(plan, "child", "network", "ifup", "lo")
     if type(s.network) == "table" then
@@ -533,13 +544,15 @@ function M.plan(s)
     step(plan, "child", "pivot_root", "pivot_root", ".", ".")
     step(plan, "child", "pivot_root", "umount", ".", ns.MNT_DETACH)
   end
-  step(plan, "child", "cwd", "chdir", s.cwd or "/")
+  -- A parked program has the working directory it was cloned with: its own step.
+  if not plan.park_at then step(plan, "child", "cwd", "chdir", s.cwd or "/") end
   if s.time_offsets then
     step(plan, "child", "time", "unshare", CLONE_NEWTIME)
     step(plan, "child", "time", "set_time_offsets", s.time_offsets)
   end
   if s.hooks.in_child then action(plan, "child", "in_child", "hooks.in_child()", s.hooks.in_child) end
 
+  if plan.park_at then step(plan, "program", "cwd", "chdir", s.cwd or "/") end
   -- The program's fds first: stdio and pass_fds, every other fd close-on-exec
   -- (before rlimits, Landlock and seccomp, which could refuse the calls).
   action(plan, "program", "fds", "stdio, pass_fds; close_range(3, nil, \"cloexec\")", function(sandbox) return setup_fds(s, sandbox) end)
@@ -625,9 +638,11 @@ local function substitute(args, sandbox)
   return out
 end
 
--- Runs the steps of one place; returns nil or the failing report.
-local function run_steps(plan, where, sandbox)
-  for _, st in ipairs(plan) do
+-- Runs the steps of one place (those from index `first` to `last`, by
+-- default all); returns nil or the failing report.
+local function run_steps(plan, where, sandbox, first, last)
+  for i = first or 1, last or #plan do
+    local st = plan[i]
     if st.where == where then
       if st.call then
         local args = substitute(st.args, sandbox)
@@ -728,9 +743,22 @@ local function init_main(s, plan, sandbox, err_w, status_w)
   -- instead of a copy of it (no page copied), and we, with nothing to do
   -- until then, wait for its exec. Nothing the program's steps wait for
   -- comes from here.
-  local pid, pidfd, errno = clone(ns.CLONE_VM | ns.CLONE_VFORK, program_main, s, plan, sandbox, err_w)
+  local how, failure = ns.CLONE_VM | ns.CLONE_VFORK, nil
+  if plan.park_at then
+    -- Parked (see plan): the rest of the first process's steps run here,
+    -- as clone's after_clone, while the program's process empties its
+    -- bounding set (41 drops, each a credentials copy); a failing step
+    -- kills it before it runs any Lua.
+    how = { flags = how, bounding_set = s.capabilities or {}, after_clone = function()
+      failure = run_steps(plan, "child", sandbox, plan.park_at + 1)
+      if failure then return nil, failure.error, failure.errno end
+      return true
+    end }
+  end
+  local pid, pidfd, errno = clone(how, program_main, s, plan, sandbox, err_w)
   if not pid then
-    report(err_w, "init", pidfd, errno)
+    if failure then report(err_w, failure.stage, failure.error, failure.errno)
+    else report(err_w, "init", pidfd, errno) end
     return M.setup_failure_status
   end
   -- become_init keeps only the fds it uses: an inherited pipe end held
@@ -756,7 +784,8 @@ local function child_main(s, plan, sandbox, err_r, err_w, status_r, status_w)
     -- exited, whatever namespace we are in (signals could not reach it).
     if #ns.poll({ sandbox.parent_pidfd }, 0) > 0 then ns._exit(M.setup_failure_status) end
   end
-  local failure = run_steps(plan, "child", sandbox)
+  -- Up to the program's clone, when it is parked (the rest runs in init_main).
+  local failure = run_steps(plan, "child", sandbox, 1, plan.park_at)
   if failure then
     report(err_w, failure.stage, failure.error, failure.errno)
     return M.setup_failure_status
