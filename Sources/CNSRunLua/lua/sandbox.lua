@@ -572,7 +572,10 @@ function M.plan(s)
     -- An id change clears the parent-death signal: set it again.
     if s.die_with_parent then step(plan, "program", "identity", "set_pdeathsig", "KILL") end
   end
-  step(plan, "program", "capabilities", "drop_capabilities", s.capabilities or {})
+  -- Parked, the program's process emptied its bounding set as it started:
+  -- what is left is the other four sets, without reading it back.
+  if plan.park_at then step(plan, "program", "capabilities", "drop_capabilities", s.capabilities or {}, { bounding = false })
+  else step(plan, "program", "capabilities", "drop_capabilities", s.capabilities or {}) end
   if s.no_new_privs then step(plan, "program", "no_new_privs", "no_new_privs") end
   if s.landlock then step(plan, "program", "landlock", "landlock", s.landlock) end
   -- The parent blocked the forwarded signals: a blocked mask

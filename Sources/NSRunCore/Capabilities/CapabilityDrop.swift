@@ -17,6 +17,10 @@ public struct CapabilityDrop: Equatable, Sendable {
     public let keep: UInt64
     /// Capabilities to make inheritable and ambient: a subset of `keep`.
     public let ambient: UInt64
+    /// Whether the bounding set is reduced too (drop_capabilities' `bounding
+    /// = false` leaves it as it is: reduced already, as a sandbox's program
+    /// has it after clone's `bounding_set`, or kept on purpose).
+    public var bounding = true
 
     /// Which kept capabilities become ambient.
     public enum Ambient: Equatable, Sendable {
@@ -96,7 +100,7 @@ public struct CapabilityDrop: Equatable, Sendable {
     public func plan(current: CapabilitySets, last: Int) throws(SysError) -> Plan {
         let upTo = min(last, Capabilities.lastRepresentable)
         let kernel = upTo >= 63 ? UInt64.max : (UInt64(1) << UInt64(max(upTo, 0) + 1)) - 1
-        let drops = current.bounding & ~keep & kernel
+        let drops = bounding ? current.bounding & ~keep & kernel : 0
         let setpcap = UInt64(1) << UInt64(Capabilities.setpcap)
         var raise: CapsetValues? = nil
         if drops != 0 && current.effective & setpcap == 0 {

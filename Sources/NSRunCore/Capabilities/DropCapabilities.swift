@@ -13,6 +13,10 @@ import Glibc
 /// capability to drop, and never the ambient set
 /// (`currentCapabilities(readingAmbient:fullBoundingIfSetpcap:probe:last:)`).
 ///
+/// With `drop.bounding` false the bounding set is left as it is, and with
+/// no ambient capability asked it is not even read: capget, then
+/// PR_CAP_AMBIENT_CLEAR_ALL and capset.
+///
 /// Order (`CapabilityDrop.plan`): bounding drops while CAP_SETPCAP is still
 /// effective (raised from permitted first if need be), then
 /// PR_CAP_AMBIENT_CLEAR_ALL, then capset, then the ambient raises. Affects
@@ -31,6 +35,15 @@ import Glibc
 ///   "PR_CAP_AMBIENT_RAISE net_bind_service", …). Then the earlier steps
 ///   have happened: the sets were only ever reduced.
 public func dropCapabilities(_ drop: CapabilityDrop) throws(SysError) {
+    if !drop.bounding && drop.ambient == 0 {
+        // The bounding set left as it is and no ambient capability to check
+        // against it: capget is all the plan needs (no prctl reads).
+        var eff: UInt64 = 0, prm: UInt64 = 0, inh: UInt64 = 0
+        if nsrun_sys_capget(0, &eff, &prm, &inh) < 0 { throw SysError.last("capabilities", "capget") }
+        let current = CapabilitySets(bounding: 0, effective: eff, permitted: prm, inheritable: inh, ambient: 0)
+        try apply(drop.plan(current: current, last: Capabilities.lastRepresentable))
+        return
+    }
     let last = try lastCapability()
     // Ambient capabilities asked for must be checked against the real
     // bounding set (the plan refuses them before anything changes).
@@ -39,7 +52,11 @@ public func dropCapabilities(_ drop: CapabilityDrop) throws(SysError) {
     let probe = (~drop.keep).trailingZeroBitCount
     let current = try currentCapabilities(readingAmbient: false, fullBoundingIfSetpcap: drop.ambient == 0,
                                           probe: probe, last: last)
-    let plan = try drop.plan(current: current, last: last)
+    try apply(drop.plan(current: current, last: last))
+}
+
+/// Runs a drop plan, in `CapabilityDrop.Plan`'s order.
+private func apply(_ plan: CapabilityDrop.Plan) throws(SysError) {
     if let r = plan.raiseSetpcap, nsrun_sys_capset(r.effective, r.permitted, r.inheritable) < 0 {
         throw SysError.last("drop_capabilities", "capset (raise setpcap)")
     }

@@ -73,21 +73,33 @@ enum CapabilitiesModule {
         ]
     )
 
-    /// `keep` (argument 1, a list of names) and `{ambient = true | {names}}`
-    /// (argument 2), validated completely before anything changes.
+    /// `keep` (argument 1, a list of names) and `{ambient = true | {names},
+    /// bounding = false}` (argument 2), validated completely before anything
+    /// changes.
     static func dropRequest(_ L: LuaState) throws(LuaRaise) -> CapabilityDrop {
         let keep = try nameList(L, 1, what: "keep")
         do throws(UsageError) { _ = try Capabilities.mask(named: keep) } catch { throw .argument(1, error.reason) }
         var ambient = CapabilityDrop.Ambient.none
-        try LuaArgs.options(L, 2, allowed: ["ambient"]) { _ throws(LuaRaise) in
+        var bounding = true
+        try LuaArgs.options(L, 2, allowed: ["ambient", "bounding"]) { key throws(LuaRaise) in
+            if key == "bounding" {
+                guard lua_type(L, -1) == LUA_TBOOLEAN else {
+                    throw .argument(2, "'bounding': boolean expected, got \(LuaArgs.typeName(L, -1))")
+                }
+                bounding = lua_toboolean(L, -1) != 0
+                return
+            }
             switch lua_type(L, -1) {
             case LUA_TBOOLEAN: ambient = lua_toboolean(L, -1) != 0 ? .allKept : .none
             case LUA_TTABLE: ambient = .named(try nameList(L, -1, arg: 2, what: "ambient"))
             default: throw .argument(2, "'ambient': boolean or list of names expected, got \(LuaArgs.typeName(L, -1))")
             }
         }
-        do throws(UsageError) { return try CapabilityDrop(keeping: keep, ambient: ambient) }
+        var drop: CapabilityDrop
+        do throws(UsageError) { drop = try CapabilityDrop(keeping: keep, ambient: ambient) }
         catch { throw .argument(2, error.reason) } // keep is valid: this is about ambient
+        drop.bounding = bounding
+        return drop
     }
 
     /// A list of strings at `i`: every key an index 1...n (a map such as

@@ -168,6 +168,25 @@ T.test("a drop after a bounding set reduced elsewhere (clone's bounding_set): th
   end
 end)
 
+T.test("bounding = false leaves the bounding set and drops the other four sets as usual", function()
+  local _, pidfd = assert(clone({ flags = 0, bounding_set = { "kill", "net_bind_service" } }, function()
+    local before = cap_lines()
+    assert(ns.drop_capabilities({ "net_bind_service" }, { bounding = false }))
+    local after = cap_lines()
+    if after.bounding ~= before.bounding or after.bounding ~= KILL | NET_BIND_SERVICE then return 10 end
+    if after.effective ~= NET_BIND_SERVICE or after.permitted ~= NET_BIND_SERVICE then return 11 end
+    if after.inheritable ~= 0 or after.ambient ~= 0 then return 12 end
+    -- With an ambient capability asked, the bounding set is read to check it.
+    assert(ns.drop_capabilities({ "net_bind_service" }, { bounding = false, ambient = true }))
+    after = cap_lines()
+    if after.bounding ~= KILL | NET_BIND_SERVICE or after.ambient ~= NET_BIND_SERVICE then return 13 end
+    return 0
+  end))
+  T.eq(select(3, ns.wait(pidfd)), 0)
+  T.raises("'bounding': boolean expected, got string", ns.drop_capabilities, {}, { bounding = "no" })
+  T.raises("unknown option", ns.drop_capabilities, {}, { bound = false })
+end)
+
 T.test("names are case-insensitive and may carry CAP_", function()
   T.eq(T.run_child(0, function()
     assert(ns.drop_capabilities({ "CAP_NET_BIND_SERVICE", "Kill", "cap_kill" }))
@@ -330,7 +349,7 @@ T.test("drop_capabilities misuse raises before anything changes", function()
     ns.drop_capabilities, { "kill" }, { ambient = { "chown" } })
   T.raises("bad argument #2 to 'drop_capabilities' (unknown capability 'nope')", ns.drop_capabilities, { "kill" }, { ambient = { "nope" } })
   T.raises("'ambient': boolean or list of names expected, got string", ns.drop_capabilities, { "kill" }, { ambient = "kill" })
-  T.raises("unknown option 'inheritable' (expected ambient)", ns.drop_capabilities, {}, { inheritable = true })
+  T.raises("unknown option 'inheritable' (expected ambient, bounding)", ns.drop_capabilities, {}, { inheritable = true })
   T.raises("bad argument #2 to 'drop_capabilities' (table expected, got number)", ns.drop_capabilities, {}, 1)
   local after = cap_lines()
   for k, v in pairs(before) do T.eq(after[k], v, k .. " unchanged") end
