@@ -22,6 +22,11 @@ local CLONE_NEWPID, CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC =
   ns.CLONE_NEWPID, ns.CLONE_NEWNS, ns.CLONE_NEWUTS, ns.CLONE_NEWIPC
 local CLONE_NEWNET, CLONE_NEWUSER, CLONE_NEWCGROUP, CLONE_NEWTIME =
   ns.CLONE_NEWNET, ns.CLONE_NEWUSER, ns.CLONE_NEWCGROUP, ns.CLONE_NEWTIME
+-- The globals the library uses, as upvalues: a global is a string constant
+-- in every function that reads it, interned again each time the chunk is
+-- loaded (most of the load's time), and a table lookup at every use.
+local type, pairs, ipairs, tostring, tonumber, error, pcall, setmetatable, table =
+  type, pairs, ipairs, tostring, tonumber, error, pcall, setmetatable, table
 
 local M = {}
 
@@ -188,8 +193,13 @@ end
 function M.validate(spec, fname)
   fname = fname or "run"
   if type(spec) ~= "table" then error(("bad argument #1 to '%s' (table expected, got %s)"):format(fname, type(spec)), caller_level()) end
-  for _, k in ipairs(sorted_keys(spec)) do
-    if not KEYS[k] then refuse(fname, k, "unknown key (expected one of " .. table.concat(sorted_keys(KEYS), ", ") .. ")") end
+  -- The keys are sorted only to name the first unknown one.
+  for k in pairs(spec) do
+    if not KEYS[k] then
+      for _, key in ipairs(sorted_keys(spec)) do
+        if not KEYS[key] then refuse(fname, key, "unknown key (expected one of " .. table.concat(sorted_keys(KEYS), ", ") .. ")") end
+      end
+    end
   end
   local s = {}
   for k, v in pairs(spec) do s[k] = v end
@@ -403,7 +413,14 @@ end
 local setup_fds -- defined with the execution below; planned as a step
 
 local function step(plan, where, stage, call, ...)
-  plan[#plan + 1] = { where = where, stage = stage, call = call, args = table.pack(...) }
+  local args = table.pack(...)
+  -- Whether an argument stands for the first process ("$pid", "$pidfd"):
+  -- only then are the arguments copied at run time.
+  local placeholder = false
+  for i = 1, args.n do
+    if args[i] == "$pid" or args[i] == "$pidfd" then placeholder = true end
+  end
+  plan[#plan + 1] = { where = where, stage = stage, call = call, args = args, placeholder = placeholder }
 end
 
 local function action(plan, where, stage, text, run)
@@ -648,7 +665,7 @@ local function run_steps(plan, where, sandbox, first, last)
     local st = plan[i]
     if st.where == where then
       if st.call then
-        local args = substitute(st.args, sandbox)
+        local args = st.placeholder and substitute(st.args, sandbox) or st.args
         -- A value validation let through raises here: it is this stage's
         -- failure, never an exit status claimed for a program not started.
         local called, ok, msg, errno = pcall(ns[st.call], table.unpack(args, 1, args.n))
