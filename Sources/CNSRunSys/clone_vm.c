@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #ifndef CLONE_PIDFD
@@ -255,43 +254,6 @@ pid_t nsrun_sys_clone_vm_call(unsigned long flags, int exit_signal,
     return pid;
 }
 
-/* How long a sync child moved to a CPU of its own waits for its release
- * spinning, before it blocks on the go pipe. Blocking would cost a
- * wake-up of its CPU when the go comes (56 µs from the go to the child's
- * first Lua step, measured); in a sandbox the init's mounts end within
- * this much of the child's bounding drops. Spinning only on a CPU the
- * parent does not run on, so it takes nothing from it. */
-#define NSRUN_VM_SPIN_NS 300000L
-
-/* Whether the parent released the child (`released`, set after the go
- * byte is written, so the pipe stays open for it) while it spun. Raw
- * calls only: vDSO clock_gettime and getcpu write no errno on success. */
-static int vm_spin_for_release(struct vm_sync_args *a)
-{
-    struct timespec start, now;
-    unsigned i;
-
-    if (a->parent_cpu < 0 || sched_getcpu() == a->parent_cpu)
-        return 0;
-    if (clock_gettime(CLOCK_MONOTONIC, &start) != 0)
-        return 0;
-    for (i = 1;; i++) {
-        if (__atomic_load_n(&a->released, __ATOMIC_ACQUIRE))
-            return 1;
-#if defined(__x86_64__)
-        __builtin_ia32_pause();
-#elif defined(__aarch64__)
-        __asm__ volatile("yield");
-#endif
-        if ((i & 255) == 0) {
-            if (clock_gettime(CLOCK_MONOTONIC, &now) != 0)
-                return 0;
-            if ((now.tv_sec - start.tv_sec) * 1000000000L + (now.tv_nsec - start.tv_nsec) > NSRUN_VM_SPIN_NS)
-                return 0;
-        }
-    }
-}
-
 /* Until the go, the parent runs too, in the same memory: the child makes
  * raw system calls only (no errno written) and writes nothing but `a`'s
  * fields the parent does not read meanwhile. */
@@ -310,16 +272,12 @@ static int vm_sync_child(void *p)
      * parent reads EOF when this process has exec'd or exited. */
     raw6(SYS_close, a->go_w, 0, 0, 0, 0, 0);
     raw6(SYS_close, a->done_r, 0, 0, 0, 0, 0);
-    if (vm_spin_for_release(a)) {
-        c = 'g';
-    } else {
-        do
-            n = raw6(SYS_read, a->go_r, (long)&c, 1, 0, 0, 0);
-        while (n == -EINTR);
-        /* EOF: the parent gave up (it kills us too) or died. */
-        if (n != 1 || c != 'g')
-            _exit(1);
-    }
+    do
+        n = raw6(SYS_read, a->go_r, (long)&c, 1, 0, 0, 0);
+    while (n == -EINTR);
+    /* EOF: the parent gave up (it kills us too) or died. */
+    if (n != 1 || c != 'g')
+        _exit(1);
     /* Released: the parent waits for our exec or exit from here on. Only
      * now is the global ours to set (the parent may read it in its step:
      * it tells an init it is one). */
@@ -338,7 +296,7 @@ pid_t nsrun_sys_clone_vm_call_sync(unsigned long flags, int exit_signal,
                                    int *step_failed, const uint64_t *bounding_keep)
 {
     struct vm_sync_args args = {
-        .fn = fn, .arg = arg, .parent_cpu = -1,
+        .fn = fn, .arg = arg,
         .has_bounding = bounding_keep != NULL,
         .bounding_keep = bounding_keep ? *bounding_keep : 0,
     };
@@ -373,8 +331,6 @@ pid_t nsrun_sys_clone_vm_call_sync(unsigned long flags, int exit_signal,
         if (cpu >= 0)
             CPU_CLR(cpu, &args.others);
         args.spread = CPU_COUNT(&args.others) > 0;
-        if (args.spread)
-            args.parent_cpu = cpu;
     }
     map = vm_stack_acquire(&len, &slot);
     if (map == NULL) {
@@ -414,9 +370,6 @@ pid_t nsrun_sys_clone_vm_call_sync(unsigned long flags, int exit_signal,
             c = 'g';
             while (write(go[1], &c, 1) < 0 && errno == EINTR)
                 ;
-            /* After the byte: a child that sees this closes its end of
-             * the pipe, and our write must have been made by then. */
-            __atomic_store_n(&args.released, 1, __ATOMIC_RELEASE);
         }
     }
     close(go[1]);

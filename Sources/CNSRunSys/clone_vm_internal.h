@@ -24,13 +24,8 @@ struct vm_sync_args {
      * these before it waits for the go (nsrun_sys_bounding_keep). */
     int has_bounding;
     uint64_t bounding_keep;
-    /* Moved to another CPU for its bounding drops (`others`), given `all`
-     * back once released; it spins for the release while on another CPU
-     * than `parent_cpu` (-1: not moved). */
-    int spread, parent_cpu;
+    int spread;
     cpu_set_t all, others;
-    /* Set by the parent once the go byte is written. */
-    int released;
 };
 
 enum {
