@@ -282,8 +282,6 @@ static int vm_sync_child(void *p)
      * now is the global ours to set (the parent may read it in its step:
      * it tells an init it is one). */
     vm_sync_self = a;
-    if (a->spread)
-        sched_setaffinity(0, sizeof a->all, &a->all);
     close(a->go_r);
     if (failed)
         nsrun_sys_bounding_failed(failed_cap, failed);
@@ -324,14 +322,6 @@ pid_t nsrun_sys_clone_vm_call_sync(unsigned long flags, int exit_signal,
     args.go_w = go[1];
     args.done_r = done[0];
     args.done_w = done[1];
-    if (args.has_bounding && sched_getaffinity(0, sizeof args.all, &args.all) == 0 &&
-        CPU_COUNT(&args.all) > 1) {
-        int cpu = sched_getcpu();
-        args.others = args.all;
-        if (cpu >= 0)
-            CPU_CLR(cpu, &args.others);
-        args.spread = CPU_COUNT(&args.others) > 0;
-    }
     map = vm_stack_acquire(&len, &slot);
     if (map == NULL) {
         saved = errno;
@@ -345,12 +335,6 @@ pid_t nsrun_sys_clone_vm_call_sync(unsigned long flags, int exit_signal,
     saved = errno;
     close(go[0]);
     close(done[1]);
-    if (pid > 0 && args.has_bounding && args.spread) {
-        /* A new task starts on its parent's CPU here, and would wait for
-         * the step to end before it ran its prelude: moved to another. */
-        if (sched_setaffinity(pid, sizeof args.others, &args.others) < 0)
-            args.spread = 0;
-    }
     if (pid > 0) {
         /* The child is blocked in read() on go: it touches no memory of
          * ours, so the step may allocate (malloc takes no lock in a process

@@ -7,7 +7,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include <sched.h>
 
 /* A child of nsrun_sys_clone_vm_call_sync. Lives on the parent's stack for
  * as long as the parent waits: the child may read it only until it
@@ -24,8 +23,6 @@ struct vm_sync_args {
      * these before it waits for the go (nsrun_sys_bounding_keep). */
     int has_bounding;
     uint64_t bounding_keep;
-    int spread;
-    cpu_set_t all, others;
 };
 
 enum {

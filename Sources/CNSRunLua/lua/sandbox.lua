@@ -483,17 +483,6 @@ function M.plan(s)
     -- An id change clears the parent-death signal: set it again.
     if s.die_with_parent then step(plan, "child", "identity", "set_pdeathsig", "KILL") end
   end
-  -- With an init, the program's process is cloned here, once what it
-  -- inherits (cgroup namespace, session, ids) is in place, and waits. It
-  -- empties its bounding set meanwhile, while the init runs the steps
-  -- below: they change what it shares (mounts, hostname, network) or what
-  -- pivot_root moves for it (its root). Not when a step would have to
-  -- reach it through inheritance: a time namespace applies to children
-  -- made after it, and an in_child hook may do anything.
-  if s.init and not s.time_offsets and not s.hooks.in_child then
-    action(plan, "child", "program", "clone(CLONE_VM, bounding_set = {" .. table.concat(s.capabilities or {}, ", ") .. "}): the program's process, waiting", nil)
-    plan.park_at = #plan
-  end
   if s.ns.net then
     step(plan, "child", "network", "ifup", "lo")
     if type(s.network) == "table" then
@@ -561,15 +550,13 @@ function M.plan(s)
     step(plan, "child", "pivot_root", "pivot_root", ".", ".")
     step(plan, "child", "pivot_root", "umount", ".", ns.MNT_DETACH)
   end
-  -- A parked program has the working directory it was cloned with: its own step.
-  if not plan.park_at then step(plan, "child", "cwd", "chdir", s.cwd or "/") end
+  step(plan, "child", "cwd", "chdir", s.cwd or "/")
   if s.time_offsets then
     step(plan, "child", "time", "unshare", CLONE_NEWTIME)
     step(plan, "child", "time", "set_time_offsets", s.time_offsets)
   end
   if s.hooks.in_child then action(plan, "child", "in_child", "hooks.in_child()", s.hooks.in_child) end
 
-  if plan.park_at then step(plan, "program", "cwd", "chdir", s.cwd or "/") end
   -- The program's fds first: stdio and pass_fds, every other fd close-on-exec
   -- (before rlimits, Landlock and seccomp, which could refuse the calls).
   action(plan, "program", "fds", "stdio, pass_fds; close_range(3, nil, \"cloexec\")", function(sandbox) return setup_fds(s, sandbox) end)
@@ -589,10 +576,7 @@ function M.plan(s)
     -- An id change clears the parent-death signal: set it again.
     if s.die_with_parent then step(plan, "program", "identity", "set_pdeathsig", "KILL") end
   end
-  -- Parked, the program's process emptied its bounding set as it started:
-  -- what is left is the other four sets, without reading it back.
-  if plan.park_at then step(plan, "program", "capabilities", "drop_capabilities", s.capabilities or {}, { bounding = false })
-  else step(plan, "program", "capabilities", "drop_capabilities", s.capabilities or {}) end
+  step(plan, "program", "capabilities", "drop_capabilities", s.capabilities or {})
   if s.no_new_privs then step(plan, "program", "no_new_privs", "no_new_privs") end
   if s.landlock then step(plan, "program", "landlock", "landlock", s.landlock) end
   -- The parent blocked the forwarded signals: a blocked mask
@@ -658,11 +642,9 @@ local function substitute(args, sandbox)
   return out
 end
 
--- Runs the steps of one place (those from index `first` to `last`, by
--- default all); returns nil or the failing report.
-local function run_steps(plan, where, sandbox, first, last)
-  for i = first or 1, last or #plan do
-    local st = plan[i]
+-- Runs the steps of one place; returns nil or the failing report.
+local function run_steps(plan, where, sandbox)
+  for _, st in ipairs(plan) do
     if st.where == where then
       if st.call then
         local args = st.placeholder and substitute(st.args, sandbox) or st.args
@@ -763,22 +745,9 @@ local function init_main(s, plan, sandbox, err_w, status_w)
   -- instead of a copy of it (no page copied), and we, with nothing to do
   -- until then, wait for its exec. Nothing the program's steps wait for
   -- comes from here.
-  local how, failure = ns.CLONE_VM | ns.CLONE_VFORK, nil
-  if plan.park_at then
-    -- Parked (see plan): the rest of the first process's steps run here,
-    -- as clone's after_clone, while the program's process empties its
-    -- bounding set (41 drops, each a credentials copy); a failing step
-    -- kills it before it runs any Lua.
-    how = { flags = how, bounding_set = s.capabilities or {}, after_clone = function()
-      failure = run_steps(plan, "child", sandbox, plan.park_at + 1)
-      if failure then return nil, failure.error, failure.errno end
-      return true
-    end }
-  end
-  local pid, pidfd, errno = clone(how, program_main, s, plan, sandbox, err_w)
+  local pid, pidfd, errno = clone(ns.CLONE_VM | ns.CLONE_VFORK, program_main, s, plan, sandbox, err_w)
   if not pid then
-    if failure then report(err_w, failure.stage, failure.error, failure.errno)
-    else report(err_w, "init", pidfd, errno) end
+    report(err_w, "init", pidfd, errno)
     return M.setup_failure_status
   end
   -- become_init keeps only the fds it uses: an inherited pipe end held
@@ -804,8 +773,7 @@ local function child_main(s, plan, sandbox, err_r, err_w, status_r, status_w)
     -- exited, whatever namespace we are in (signals could not reach it).
     if #ns.poll({ sandbox.parent_pidfd }, 0) > 0 then ns._exit(M.setup_failure_status) end
   end
-  -- Up to the program's clone, when it is parked (the rest runs in init_main).
-  local failure = run_steps(plan, "child", sandbox, 1, plan.park_at)
+  local failure = run_steps(plan, "child", sandbox)
   if failure then
     report(err_w, failure.stage, failure.error, failure.errno)
     return M.setup_failure_status

@@ -89,13 +89,9 @@ pid_t nsrun_sys_clone_vm_call(unsigned long flags, int exit_signal,
  * result: the child is sent SIGKILL before it runs `fn`, *step_failed is
  * set, and the pid is still returned (the caller reaps it). The stack and
  * flags rules are nsrun_sys_clone_vm_call's. With `bounding_keep`, the
- * child first runs nsrun_sys_bounding_keep(*bounding_keep) while the step
- * runs, then waits for the release; if a drop failed it does not run `fn`
- * once released, and ends through nsrun_sys_bounding_failed (status 1).
- * So that the two do overlap, the child is first moved off the caller's
- * CPU when the caller may run on others (a new task starts on its parent's
- * CPU here, behind it); once released it takes the caller's CPU affinity
- * back, so that what it execs inherits the caller's. */
+ * child first runs nsrun_sys_bounding_keep(*bounding_keep), beside the
+ * step if it has a CPU of its own, then waits for the release; if a drop failed it does not run `fn`
+ * once released, and ends through nsrun_sys_bounding_failed (status 1). */
 pid_t nsrun_sys_clone_vm_call_sync(unsigned long flags, int exit_signal,
                                    int (*_Nonnull fn)(void *_Nullable), void *_Nullable arg,
                                    int *pidfd,

@@ -85,8 +85,8 @@ public func cloneCallback(_ request: CloneRequest, then step: ParentStep, _ body
 ///   its pidfd closed, and the step's error is thrown.
 /// - `boundingKeep` (clone's `bounding_set`): the child empties its
 ///   capability bounding set but for these capabilities (bit n: capability
-///   n) as it starts, while the step runs, before it waits for the release
-///   (`nsrun_sys_bounding_keep`). A drop the kernel refuses makes the child
+///   n) as it starts, before it waits for the release, beside the step when
+///   it has a CPU of its own (`nsrun_sys_bounding_keep`). A drop the kernel refuses makes the child
 ///   end with status 1, a message on stderr, without running `fn`.
 public func cloneVMCall(_ request: CloneRequest, then step: ParentStep, boundingKeep: UInt64? = nil,
                         _ fn: @convention(c) (UnsafeMutableRawPointer?) -> Int32,

@@ -221,43 +221,6 @@ T.test("capabilities, no_new_privs, seccomp, landlock and rlimits apply to the p
   end
 end)
 
-T.test("under init the program's process is cloned before the mounts and empties its bounding set meanwhile", function()
-  local function plan_of(extra)
-    local spec = sh("true", extra)
-    return sandbox.describe(sandbox.plan(sandbox.validate(spec, "test")))
-  end
-  local text = plan_of({ capabilities = { "kill" }, cwd = "/bin" })
-  local park = text:find("child   program      clone(CLONE_VM, bounding_set = {kill}): the program's process, waiting", 1, true)
-  assert(park, text)
-  assert(park < text:find("mounts", 1, true), "parked before the first mount:\n" .. text)
-  assert(text:find("program cwd          chdir(\"/bin\")", 1, true), "the program's own chdir:\n" .. text)
-  T.eq(text:find("child   cwd", 1, true), nil, "no chdir in the init:\n" .. text)
-  -- Not parked: no init, a time namespace (it applies to children made after
-  -- it), an in_child hook (it may do anything the program should inherit).
-  for _, extra in ipairs({
-    { init = false },
-    { namespaces = { "pid", "mount", "uts", "ipc", "time" }, time_offsets = { monotonic = 5 } },
-    { hooks = { in_child = function() end } },
-  }) do
-    local t = plan_of(extra)
-    T.eq(t:find("bounding_set", 1, true), nil, t)
-    assert(t:find("child   cwd          chdir(\"/\")", 1, true), t)
-  end
-  -- What the program gets: a pivoted root, its working directory, only
-  -- the capability it keeps in every set.
-  local r = sandbox.run(sh([[
-    test "$(pwd)" = /bin &&
-    grep -q "^CapBnd:.*0000000000000020" /proc/self/status &&
-    grep -q "^CapEff:.*0000000000000020" /proc/self/status
-  ]], { capabilities = { "kill" }, cwd = "/bin" }))
-  T.eq(r.code, 0, tostring(r.error))
-  -- A step after the clone that fails: its stage, and the parked process gone.
-  local f = sandbox.run(sh("exit 0", { mounts = { { proc = "/no-such-dir" } } }))
-  T.eq(f.stage, "mounts"); T.eq(f.errno, E.ENOENT)
-  local reaped, _, left = ns.waitpid(-1, "nohang")
-  T.eq(reaped, nil); T.eq(left, E.ECHILD, "nothing left to reap")
-end)
-
 T.test("timeout: TERM, then KILL after the grace period", function()
   local t0 = ns.clock()
   -- Outside a new pid namespace: there, pid 1 would ignore the TERM.
