@@ -201,14 +201,15 @@ enum ProcessModule {
         }
         guard lua_type(L, 2) == LUA_TFUNCTION else { throw LuaArgs.expected(L, 2, "function") }
         let nargs = lua_gettop(L) - 2
+        if let bounding { return try forkChildKeepingBounding(L, req, maps: maps, after: after, keep: bounding, nargs: nargs) }
         if maps == nil && !after {
             do throws(CloneError) {
-                return pushChild(L, try cloneCallback(req) { keepBounding(bounding); return runChild(L, nargs: nargs) })
+                return pushChild(L, try cloneCallback(req) { runChild(L, nargs: nargs) })
             } catch { return try refused(error, arg: 1, L) }
         }
         let hook = AfterClone(L, present: after)
         do throws(CloneError) {
-            let child = try cloneCallback(req, then: ParentStep(maps: maps, after: hook.step)) { keepBounding(bounding); return runChild(L, nargs: nargs) }
+            let child = try cloneCallback(req, then: ParentStep(maps: maps, after: hook.step)) { runChild(L, nargs: nargs) }
             return hook.pushChild(L, child)
         } catch { return try hook.failed(L, error) }
     } }
@@ -325,9 +326,26 @@ enum ProcessModule {
         let nargs: Int32
     }
 
-    /// A fork-semantics child's bounding-set prelude, before fn runs.
-    static func keepBounding(_ keep: UInt64?) {
-        if let keep { keepBoundingSetOrExit(keep) }
+    /// clone's fork-semantics paths with `bounding_set`: the child drops
+    /// before fn runs. A function of its own, so that the closures of the
+    /// paths without it keep their names (the fork child's code is laid out
+    /// by name, benchmarks/fork-child.order: a renamed closure is a page
+    /// fault more in every child).
+    static func forkChildKeepingBounding(_ L: LuaState, _ req: CloneRequest, maps: UserNamespaceMaps?, after: Bool,
+                                         keep: UInt64, nargs: Int32) throws(LuaRaise) -> Int32 {
+        if maps == nil && !after {
+            do throws(CloneError) {
+                return pushChild(L, try cloneCallback(req) { keepBoundingSetOrExit(keep); return runChild(L, nargs: nargs) })
+            } catch { return try refused(error, arg: 1, L) }
+        }
+        let hook = AfterClone(L, present: after)
+        do throws(CloneError) {
+            let child = try cloneCallback(req, then: ParentStep(maps: maps, after: hook.step)) {
+                keepBoundingSetOrExit(keep)
+                return runChild(L, nargs: nargs)
+            }
+            return hook.pushChild(L, child)
+        } catch { return try hook.failed(L, error) }
     }
 
     /// In the child: fn(...) under a traceback handler; its result becomes the
