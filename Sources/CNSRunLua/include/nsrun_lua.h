@@ -32,13 +32,6 @@ static inline int nsrun_argerr_status(int arg) { return -1 - arg; }
  * luaL_argerror would say 'nsrun.clone' under pcall and 'clone' outside). */
 void nsrun_lua_pushbinding(lua_State *L, nsrun_binding fn, const char *name);
 
-/* luaL_newstate with nsrun's allocator (alloc.c): blocks of up to 256
- * bytes from size-class pools (a free-list pop or a bump, no header),
- * larger ones from malloc. Pool memory is reused by its size class and
- * never returned to malloc. Same panic and warning functions. NULL when
- * out of memory. */
-lua_State *_Nullable nsrun_lua_newstate(void);
-
 /* --trace and --dry-run (observe.c). */
 enum { NSRUN_MODE_RUN = 0, NSRUN_MODE_TRACE = 1, NSRUN_MODE_DRY_RUN = 2 };
 extern int nsrun_observe_mode;

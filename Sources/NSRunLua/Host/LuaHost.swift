@@ -44,7 +44,7 @@ public final class LuaHost {
     /// A fresh state with the standard libraries and `ns`. nil when the state
     /// cannot be created (out of memory).
     public init?() {
-        guard let L = nsrun_lua_newstate() else { return nil }
+        guard let L = luaL_newstate() else { return nil }
         self.L = L
         // Nothing built at start-up is garbage: collecting during it is wasted work.
         nsrun_lua_gc_stop(L)

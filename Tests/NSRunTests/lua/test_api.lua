@@ -89,44 +89,6 @@ T.test("the collector waits for its allowance after start-up, then runs as usual
   assert(kib and kib < 4096, "after 16 MiB of garbage the heap holds " .. tostring(out) .. " KiB")
 end)
 
-T.test("small blocks come from nsrun's pools, without malloc's header: closures made in a row lie 32 bytes apart", function()
-  -- A closure with no upvalue is a 32-byte block; glibc's malloc would put
-  -- 48 bytes between two (its 8-byte header, 16-byte steps).
-  local t = load("return {" .. ("0,"):rep(200) .. "}")()
-  for i = 1, 200 do t[i] = function() end end
-  local strides = {}
-  for i = 2, 200 do
-    local d = tonumber(("%p"):format(t[i])) - tonumber(("%p"):format(t[i - 1]))
-    strides[d] = (strides[d] or 0) + 1
-  end
-  assert((strides[32] or 0) > 150, "32-byte strides: " .. tostring(strides[32]) .. ", 48-byte: " .. tostring(strides[48]))
-end)
-
-T.test("the allocator keeps every value's contents as blocks grow and shrink across the pools' 256-byte limit", function()
-  -- Strings of every size up to 600 bytes (pool and malloc blocks), tables
-  -- grown past the limit and emptied again (their parts shrink back into
-  -- the pools), with full collections between, freeing into every class.
-  local kept = {}
-  for round = 1, 3 do
-    for n = 1, 600, 7 do
-      local parts = {}
-      for i = 1, n do parts[i] = string.char(65 + (i + round) % 26) end
-      kept[n] = table.concat(parts)
-      local t = {}
-      for i = 1, n do t[i] = i * round; t["k" .. i] = i end
-      for i = n, 1, -1 do t[i] = nil; t["k" .. i] = nil end
-      t.last = n
-      collectgarbage("collect")
-      T.eq(next(t), "last", "an emptied table")
-    end
-    for n = 1, 600, 7 do
-      local s = kept[n]
-      T.eq(#s, n, "length")
-      T.eq(s:byte(1), 65 + (1 + round) % 26, "first byte"); T.eq(s:byte(n), 65 + (n + round) % 26, "last byte")
-    end
-  end
-end)
-
 T.test("seven standard libraries open on their first read, whole, as the same tables", function()
   -- A fresh nsrun, where nothing has read them yet.
   local exe = assert(T.shell_out("readlink /proc/" .. getpid() .. "/exe"):match("^(%S+)"))
