@@ -1,9 +1,9 @@
 /* clone's bounding-set prelude (see nsrun_sys.h): a child empties its
- * capability bounding set as it starts. In a sandbox the program's process
- * does this while its init mounts (each PR_CAPBSET_DROP copies and commits
- * the process's credentials, 1.6 µs apiece here, 41 of them), so it must
- * work beside a running process that shares its memory: raw system calls,
- * no errno, nothing but its own stack. */
+ * capability bounding set as it starts, before it waits for its parent's
+ * step (each PR_CAPBSET_DROP copies and commits the process's credentials,
+ * 1.6 µs apiece here, 41 of them). A vfork-semantics child does it beside
+ * its parent, in the same memory: raw system calls, no errno, nothing but
+ * its own stack. */
 #define _GNU_SOURCE 1
 #include "nsrun_sys.h"
 #include "raw_syscall.h"

@@ -1,5 +1,6 @@
 /* Raw system calls for code that runs in a process sharing another's
- * memory while that other runs too (init.c, a parked clone_vm.c child):
+ * memory while that other runs too (init.c, clone_vm.c's sync child
+ * before its release):
  * glibc's wrappers write errno, which is the other process's as well (same
  * thread pointer). Internal to CNSRunSys. */
 #ifndef NSRUN_RAW_SYSCALL_H

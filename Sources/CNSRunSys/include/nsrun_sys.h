@@ -90,8 +90,9 @@ pid_t nsrun_sys_clone_vm_call(unsigned long flags, int exit_signal,
  * set, and the pid is still returned (the caller reaps it). The stack and
  * flags rules are nsrun_sys_clone_vm_call's. With `bounding_keep`, the
  * child first runs nsrun_sys_bounding_keep(*bounding_keep), beside the
- * step if it has a CPU of its own, then waits for the release; if a drop failed it does not run `fn`
- * once released, and ends through nsrun_sys_bounding_failed (status 1). */
+ * step if it has a CPU of its own, then waits for the release; if a drop
+ * failed it does not run `fn` once released, and ends through
+ * nsrun_sys_bounding_failed (status 1). */
 pid_t nsrun_sys_clone_vm_call_sync(unsigned long flags, int exit_signal,
                                    int (*_Nonnull fn)(void *_Nullable), void *_Nullable arg,
                                    int *pidfd,
@@ -104,8 +105,9 @@ pid_t nsrun_sys_clone_vm_call_sync(unsigned long flags, int exit_signal,
  * EINVAL (past its last capability). Only the bounding set changes: the
  * caller keeps its effective and permitted capabilities, and loses only
  * what a later exec could have given it. Needs CAP_SETPCAP in the caller's
- * user namespace, unless every capability to drop is already gone. Raw system calls only (raw_syscall.h): safe in a child
- * running beside the process whose memory it shares. Returns 0, or the
+ * user namespace, unless every capability to drop is already gone. Raw
+ * system calls only (raw_syscall.h): safe in a child running beside the
+ * process whose memory it shares. Returns 0, or the
  * errno of the first drop that failed, its capability in *failed_cap; the
  * drops before it stay made. */
 int nsrun_sys_bounding_keep(uint64_t keep, int *failed_cap);

@@ -18,8 +18,8 @@ public struct CapabilityDrop: Equatable, Sendable {
     /// Capabilities to make inheritable and ambient: a subset of `keep`.
     public let ambient: UInt64
     /// Whether the bounding set is reduced too (drop_capabilities' `bounding
-    /// = false` leaves it as it is: reduced already, as a sandbox's program
-    /// has it after clone's `bounding_set`, or kept on purpose).
+    /// = false` leaves it as it is: reduced already, as a child's after
+    /// clone's `bounding_set`, or kept on purpose for a later exec).
     public var bounding = true
 
     /// Which kept capabilities become ambient.

@@ -21,8 +21,8 @@ public func currentCapabilities() throws(SysError) -> CapabilitySets {
 ///   to drop), the set reads as every capability up to `last` (another
 ///   `last` calls saved): the plan then drops each one not kept, and
 ///   PR_CAPBSET_DROP of one already gone changes nothing, so the result is
-///   the same. When `probe` is gone already (a sandbox's program, whose
-///   bounding set was emptied by clone's `bounding_set`), the set is read,
+///   the same. When `probe` is gone already (a set reduced before: by
+///   clone's `bounding_set`, a nested nsrun, the caller), the set is read,
 ///   so that none of those drops (each a credentials copy, 1.6 µs) is made
 ///   again. Without CAP_SETPCAP effective it is read, since the plan needs
 ///   it to know whether it must raise CAP_SETPCAP or refuse.

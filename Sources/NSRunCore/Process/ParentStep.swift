@@ -86,8 +86,9 @@ public func cloneCallback(_ request: CloneRequest, then step: ParentStep, _ body
 /// - `boundingKeep` (clone's `bounding_set`): the child empties its
 ///   capability bounding set but for these capabilities (bit n: capability
 ///   n) as it starts, before it waits for the release, beside the step when
-///   it has a CPU of its own (`nsrun_sys_bounding_keep`). A drop the kernel refuses makes the child
-///   end with status 1, a message on stderr, without running `fn`.
+///   it has a CPU of its own (`nsrun_sys_bounding_keep`). A drop the kernel
+///   refuses makes the child end with status 1, a message on stderr,
+///   without running `fn`.
 public func cloneVMCall(_ request: CloneRequest, then step: ParentStep, boundingKeep: UInt64? = nil,
                         _ fn: @convention(c) (UnsafeMutableRawPointer?) -> Int32,
                         _ context: UnsafeMutableRawPointer?) throws(CloneError) -> ClonedChild {
