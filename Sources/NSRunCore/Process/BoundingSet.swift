@@ -13,17 +13,11 @@ import Glibc
 /// bounding_set (PR_CAPBSET_DROP needs CAP_SETPCAP effective)".
 public func boundingSetRefusal(_ flags: CloneFlags, keep: UInt64) -> SysError? {
     if flags.contains(.newUser) { return nil }
-    var eff: UInt64 = 0, prm: UInt64 = 0, inh: UInt64 = 0
-    if nsrun_sys_capget(0, &eff, &prm, &inh) < 0 { return SysError.last("clone", "bounding_set (capget)") }
-    if eff & (1 << UInt64(Capabilities.setpcap)) != 0 { return nil }
     do throws(SysError) {
-        let last = try lastCapability()
-        for n in 0...last where keep & (1 << UInt64(n)) == 0 {
-            if try boundingHas(n) == true {
-                return SysError(errno: EPERM, operation: "clone", object: "bounding_set (PR_CAPBSET_DROP needs CAP_SETPCAP effective)")
-            }
-        }
-        return nil
+        // With CAP_SETPCAP effective the set is not read: any drop is allowed.
+        let sets = try currentCapabilities(readingAmbient: false, fullBoundingIfSetpcap: true)
+        if sets.effective & (1 << UInt64(Capabilities.setpcap)) != 0 || sets.bounding & ~keep == 0 { return nil }
+        return SysError(errno: EPERM, operation: "clone", object: "bounding_set (PR_CAPBSET_DROP needs CAP_SETPCAP effective)")
     } catch { return error }
 }
 
