@@ -993,7 +993,7 @@ function Cgroup:remove() end
 ---@field gid_map? nsrun.IdMap needs "user"
 ---@field uid? integer the uid the program runs as (default 0)
 ---@field gid? integer the gid the program runs as (default 0)
----@field capabilities? string[] kept capabilities (default {})
+---@field capabilities? string[]|"all" kept capabilities (default {}); "all" plans no drop
 ---@field no_new_privs? boolean default true
 ---@field seccomp? nsrun.SeccompPolicy installed last, right before the exec
 ---@field landlock? nsrun.LandlockPolicy

@@ -285,7 +285,13 @@ function M.validate(spec, fname)
   end
 
   -- confinement
-  if s.capabilities ~= nil then check_string_list(fname, "capabilities", s.capabilities) end
+  -- "all" (bwrap's --cap-add ALL): no drop step, the program keeps what
+  -- the sandbox's process has.
+  if type(s.capabilities) == "string" then
+    if s.capabilities ~= "all" then refuse(fname, "capabilities", "\"all\" or a list of names expected, got \"" .. s.capabilities .. "\"") end
+  elseif s.capabilities ~= nil then
+    check_string_list(fname, "capabilities", s.capabilities)
+  end
   for _, key in ipairs({ "no_new_privs", "init", "die_with_parent", "new_session" }) do
     if s[key] ~= nil and type(s[key]) ~= "boolean" then refuse(fname, key, "boolean expected, got " .. type(s[key])) end
   end
@@ -576,7 +582,7 @@ function M.plan(s)
     -- An id change clears the parent-death signal: set it again.
     if s.die_with_parent then step(plan, "program", "identity", "set_pdeathsig", "KILL") end
   end
-  step(plan, "program", "capabilities", "drop_capabilities", s.capabilities or {})
+  if s.capabilities ~= "all" then step(plan, "program", "capabilities", "drop_capabilities", s.capabilities or {}) end
   if s.no_new_privs then step(plan, "program", "no_new_privs", "no_new_privs") end
   if s.landlock then step(plan, "program", "landlock", "landlock", s.landlock) end
   -- The parent blocked the forwarded signals: a blocked mask

@@ -120,6 +120,8 @@ T.test("every refusal names its key", function()
     { { argv = { "/bin/true" }, stdio = { stdout = -math.huge } }, "stdio.stdout:" },
     { { argv = { "/bin/true", [2.5] = "x" } }, "argv: must be a list, found key 2.5" },
     { { argv = { "/bin/true" }, no_new_privs = 0 }, "no_new_privs: boolean expected" },
+    { { argv = { "/bin/true" }, capabilities = "ALL" }, "capabilities: \"all\" or a list of names expected, got \"ALL\"" },
+    { { argv = { "/bin/true" }, capabilities = true }, "capabilities: table expected, got boolean" },
     { { argv = { "/bin/true" }, seccomp = { deny = { "ptrce" } } }, "seccomp:" },
     { { argv = { "/bin/true" }, rlimits = { nofiles = 4 } }, "rlimits.nofiles:" },
     { { argv = { "/bin/true" }, timeout = -1 }, "timeout: a positive number" },
@@ -219,6 +221,21 @@ T.test("capabilities, no_new_privs, seccomp, landlock and rlimits apply to the p
       { landlock = { ro = { "/" }, rw = { "/dev" }, exec = { "/bin" } } }))
     T.eq(l.code, 0, tostring(l.error))
   end
+end)
+
+T.test("capabilities = \"all\" plans no drop: the program keeps the bounding and effective sets nsrun has", function()
+  local f = assert(io.open("/proc/self/status")); local status = f:read("a"); f:close()
+  local bnd, eff = status:match("CapBnd:%s*(%x+)"), status:match("CapEff:%s*(%x+)")
+  if bnd == "0000000000000000" then T.skip("nsrun itself has an empty bounding set") end
+  local spec = sh(("grep -q '^CapBnd:.*%s' /proc/self/status && grep -q '^CapEff:.*%s' /proc/self/status"):format(bnd, eff),
+    { capabilities = "all" })
+  for _, st in ipairs(sandbox.plan(sandbox.validate(spec))) do
+    assert(st.call ~= "drop_capabilities", "a drop_capabilities step was planned")
+  end
+  T.eq(sandbox.run(spec).code, 0)
+  -- The default, for contrast: the same check fails once the sets are emptied.
+  spec.capabilities = nil
+  T.eq(sandbox.run(spec).code, 1)
 end)
 
 T.test("timeout: TERM, then KILL after the grace period", function()
