@@ -130,8 +130,15 @@ def main():
         rows.append(("set G, vfork child (set_g_vfork.lua)", set_g["nsrun_vfork"]["ratio"], "× C floor",
                      "<= 1.10×", lambda x: x <= 1.10))
     rows += [
-        ("sandbox.run vs primitives", paired(set_a, "sandbox.run", "nsrun"), "× set_a.lua",
-         "<= 1.20×", lambda x: x <= 1.20),
+        ("sandbox.run vs primitives, the same work (set_a_sandbox_same.lua)",
+         paired(set_a, "sandbox.run", "nsrun"), "× set_a.lua", "<= 1.20×", lambda x: x <= 1.20),
+    ]
+    if "sandbox.run_defaults" in set_a:
+        # No target: the defaults do more than set A (an init, the root made
+        # read-only, capabilities dropped, no_new_privs, a session).
+        rows.append(("sandbox.run with its defaults (set_a_sandbox.lua)",
+                     paired(set_a, "sandbox.run_defaults", "nsrun"), "× set_a.lua", None, None))
+    rows += [
         ("throughput", tput_ratio, "× C loop", ">= 0.90×", lambda x: x >= 0.90),
     ]
     if tput_vfork is not None:
@@ -142,6 +149,9 @@ def main():
     out.append("### targets (issue 6)")
     out.append("")
     for label, fig, unit, tgt, ok in rows:
+        if ok is None:
+            out.append(f"- {label}: {fig:.2f}{unit} (no target: more work than set A)")
+            continue
         # Two decimals, unless rounding would put the figure on the other
         # side of the target ("0.90× ... MISSED" for 0.897): then three.
         shown = f"{fig:.2f}" if ok(round(fig, 2)) == ok(fig) else f"{fig:.3f}"
@@ -164,7 +174,11 @@ def main():
         if "nsrun_vfork" in set_a:
             bars.append(("set A\\nvfork/floor", set_a["nsrun_vfork"]["ratio"], 1.10, 0))
         bars += [
-            ("set A\\nsandbox.run/prims", paired(set_a, "sandbox.run", "nsrun"), 1.20, 0),
+            ("set A\\nsandbox/prims", paired(set_a, "sandbox.run", "nsrun"), 1.20, 0),
+        ]
+        if "sandbox.run_defaults" in set_a:
+            bars.append(("set A\\ndefaults/prims", paired(set_a, "sandbox.run_defaults", "nsrun"), nan, 2))
+        bars += [
             ("set A\\nunshare/floor", set_a["unshare"]["ratio"], nan, 2),
         ]
         if "bwrap" in set_a:
