@@ -10,7 +10,8 @@ import Glibc
 ///
 /// It reads only what the plan needs: with CAP_SETPCAP effective (and no
 /// ambient asked) not the bounding set while it still holds the lowest
-/// capability to drop, and never the ambient set
+/// capability to drop, and once that one is gone only the bits of the
+/// capabilities to drop; never the ambient set
 /// (`currentCapabilities(readingAmbient:fullBoundingIfSetpcap:probe:last:)`).
 ///
 /// With `drop.bounding` false the bounding set is left as it is, and with
@@ -51,7 +52,7 @@ public func dropCapabilities(_ drop: CapabilityDrop) throws(SysError) {
     // it tells a full set from one emptied already.
     let probe = (~drop.keep).trailingZeroBitCount
     let current = try currentCapabilities(readingAmbient: false, fullBoundingIfSetpcap: drop.ambient == 0,
-                                          probe: probe, last: last)
+                                          probe: probe, dropping: ~drop.keep, last: last)
     try apply(drop.plan(current: current, last: last))
 }
 

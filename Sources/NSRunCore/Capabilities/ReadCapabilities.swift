@@ -24,20 +24,30 @@ public func currentCapabilities() throws(SysError) -> CapabilitySets {
 ///   the same. When `probe` is gone already (a set reduced before: by
 ///   clone's `bounding_set`, a nested nsrun, the caller), the set is read,
 ///   so that none of those drops (each a credentials copy, 1.6 µs) is made
-///   again. Without CAP_SETPCAP effective it is read, since the plan needs
+///   again; and only the bits of `dropping` are read, the others reading as
+///   present: the plan drops `bounding & ~keep` and looks at no other bit
+///   without an ambient capability asked (with `keep` naming every
+///   capability a host's bounding set holds, one read instead of 41).
+///   Without CAP_SETPCAP effective it is read whole, since the plan needs
 ///   it to know whether it must raise CAP_SETPCAP or refuse.
 func currentCapabilities(readingAmbient: Bool, fullBoundingIfSetpcap: Bool = false, probe: Int? = nil,
-                         last known: Int? = nil) throws(SysError) -> CapabilitySets {
+                         dropping: UInt64 = ~0, last known: Int? = nil) throws(SysError) -> CapabilitySets {
     var eff: UInt64 = 0, prm: UInt64 = 0, inh: UInt64 = 0
     if nsrun_sys_capget(0, &eff, &prm, &inh) < 0 { throw SysError.last("capabilities", "capget") }
     let last: Int
     if let known { last = known } else { last = try lastCapability() }
     var readingBounding = !(fullBoundingIfSetpcap && eff & (1 << UInt64(Capabilities.setpcap)) != 0)
-    if !readingBounding, let probe, probe <= last, try boundingHas(probe) == false { readingBounding = true }
+    var reading: UInt64 = ~0
+    if !readingBounding, let probe, probe <= last, try boundingHas(probe) == false {
+        readingBounding = true
+        reading = dropping
+    }
     var bnd: UInt64 = 0, amb: UInt64 = 0
     for n in 0...last {
         if readingBounding {
-            if try boundingHas(n) == true { bnd |= 1 << UInt64(n) }
+            // A bit the plan does not look at reads as present, unread.
+            let present = reading & (1 << UInt64(n)) == 0 ? true : try boundingHas(n)
+            if present == true { bnd |= 1 << UInt64(n) }
         } else {
             bnd |= 1 << UInt64(n)
         }

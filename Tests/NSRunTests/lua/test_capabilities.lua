@@ -168,6 +168,42 @@ T.test("a drop after a bounding set reduced elsewhere (clone's bounding_set): th
   end
 end)
 
+T.test("after a reduced bounding set, a drop reads only the bounding bits of what it drops (counted with strace)", function()
+  if not os.execute("command -v strace > /dev/null") then T.skip("strace is not installed") end
+  -- Every capability the runner has but chown, kept; the bounding set was
+  -- reduced to exactly those by clone, so the probe (chown, the lowest to
+  -- drop) finds it gone. The drop then reads the bits of what it drops
+  -- (chown, and any capability the host's set lacks), not all 41: between
+  -- the two getppid markers, the probe, those bits and lastCapability's
+  -- few reads. It read 44 before.
+  local chunk = [[
+    local names = {}
+    for _, n in ipairs(ns.capabilities().bounding) do if n ~= "chown" then names[#names + 1] = n end end
+    local _, pidfd = assert(clone({ flags = 0, bounding_set = names }, function()
+      ns.getppid()
+      assert(ns.drop_capabilities(names))
+      ns.getppid()
+      local st = io.open("/proc/self/status"):read("a")
+      return st:match("CapBnd:%s*(%x+)") == st:match("CapEff:%s*(%x+)") and 0 or 10
+    end))
+    print((select(3, ns.wait(pidfd))))
+  ]]
+  local trace = os.tmpname()
+  local p = assert(io.popen(("strace -f -o %s -e trace=prctl,getppid %s -e '%s'"):format(trace, arg[-1], chunk)))
+  local out = p:read("a")
+  T.eq(p:close(), true, out)
+  T.eq(out, "0\n")
+  local reads, marks = 0, 0
+  for line in io.lines(trace) do
+    if line:find("getppid", 1, true) then marks = marks + 1
+    elseif marks == 1 and line:find("PR_CAPBSET_READ", 1, true) then reads = reads + 1 end
+  end
+  os.remove(trace)
+  T.eq(marks, 2)
+  local missing = 41 - #ns.capabilities().bounding -- capabilities the host's set lacks (dropped too)
+  assert(reads >= 2 and reads <= 1 + missing + 1 + 4, ("%d PR_CAPBSET_READ calls"):format(reads))
+end)
+
 T.test("bounding = false leaves the bounding set and drops the other four sets as usual", function()
   local _, pidfd = assert(clone({ flags = 0, bounding_set = { "kill", "net_bind_service" } }, function()
     local before = cap_lines()
