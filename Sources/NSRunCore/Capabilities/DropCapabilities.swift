@@ -12,7 +12,7 @@ import Glibc
 /// ambient asked) not the bounding set while it still holds the lowest
 /// capability to drop, and once that one is gone only the bits of the
 /// capabilities to drop; never the ambient set
-/// (`currentCapabilities(readingAmbient:fullBoundingIfSetpcap:probe:last:)`).
+/// (`currentCapabilities(readingAmbient:fullBoundingIfSetpcap:probe:dropping:last:)`).
 ///
 /// With `drop.bounding` false the bounding set is left as it is, and with
 /// no ambient capability asked it is not even read: capget, then
